@@ -1,0 +1,43 @@
+# MedGo: `make tutorials` runs every bundled notebook headless; `make test` runs every test.
+# Both do all set-up first (Jupyter from the OS packages, kernel tools, kernelspec).
+
+GO ?= go
+SHARED_DATA := $(abspath $(CURDIR)/../shared/data)
+
+# Real data sets beside the checkout (tests, CI); otherwise loaders use the cache and download.
+ifneq ($(wildcard $(SHARED_DATA)/SOURCES.md),)
+export MEDGO_DATA ?= $(SHARED_DATA)
+endif
+# The pure-Go backend's fast matmul needs this experiment at build time.
+export GOEXPERIMENT ?= simd
+export GOTOOLCHAIN ?= local
+
+MEDGO := bin/medgo
+TEST_TIMEOUT ?= 45m
+FUZZ_TIME ?= 2s
+
+.PHONY: setup tutorials quick test vet lab bench fuzz book clean
+
+setup:
+	bash kernel/setup.sh
+	$(GO) build -o $(MEDGO) ./kernel
+	$(MEDGO) install
+
+tutorials: setup
+	$(MEDGO) run
+
+quick: setup
+	$(MEDGO) run --quick
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l kernel mlkit bench docker 2>/dev/null)" || { gofmt -l kernel mlkit bench docker; echo "gofmt needed"; exit 1; }
+
+test: setup vet
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+
+lab: setup
+	$(MEDGO) lab
+
+clean:
+	rm -rf out

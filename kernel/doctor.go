@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
+)
+
+// check is one line of medgo doctor's checklist.
+type check struct {
+	Name     string
+	OK       bool
+	Required bool   // a failed required check makes doctor exit non-zero
+	Detail   string // what was found
+	Fix      string // what to do when not OK
+}
+
+// bundledData lists the files each bundled data set needs, relative to the data directory.
+var bundledData = []struct{ name, files string }{
+	{"MNIST", "mnist/train-images-idx3-ubyte.gz mnist/train-labels-idx1-ubyte.gz mnist/t10k-images-idx3-ubyte.gz mnist/t10k-labels-idx1-ubyte.gz"},
+	{"BreastMNIST", "medmnist/breastmnist.npz"},
+	{"RetinaMNIST", "medmnist/retinamnist.npz"},
+	{"ECG200", "ucr/ECG200_TRAIN.txt ucr/ECG200_TEST.txt"},
+	{"ECG5000", "ucr/ECG5000_TRAIN.txt"},
+	{"BBBP", "moleculenet/BBBP.csv"},
+	{"ESOL", "moleculenet/delaney-processed.csv"},
+	{"Tox21", "moleculenet/tox21.csv"},
+	{"ClinTox", "moleculenet/clintox.csv"},
+	{"Splice", "uci/splice.data"},
+	{"Promoters", "uci/promoters.data"},
+	{"WDBC", "uci/wdbc.data"},
+}
+
+func cmdDoctor(args []string, stdout, stderr io.Writer) int {
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, "medgo doctor:", err)
+		return 1
+	}
+	checks := doctor(root)
+	failed := false
+	for _, c := range checks {
+		mark := "✓"
+		if !c.OK {
+			mark = "✗"
+			if !c.Required {
+				mark = "!"
+			}
+		}
+		fmt.Fprintf(stdout, "%s %-22s %s\n", mark, c.Name, c.Detail)
+		if !c.OK {
+			fmt.Fprintf(stdout, "    fix: %s\n", strings.ReplaceAll(c.Fix, "\n", "\n         "))
+			failed = failed || c.Required
+		}
+	}
+	if failed {
+		fmt.Fprintln(stdout, "\nSome required checks failed (✗); apply the fixes above, or run: make tutorials")
+		return 1
+	}
+	fmt.Fprintln(stdout, "\nAll required checks passed.")
+	return 0
+}
+
+func doctor(root string) []check {
+	var checks []check
+	add := func(c check) { checks = append(checks, c) }
+
+	// Go.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		add(check{Name: "Go", Required: true, Detail: "go not on PATH", Fix: "install Go from https://go.dev/dl/ and put its bin directory on PATH"})
+	} else if err := checkGoVersion(root, goBin); err != nil {
+		add(check{Name: "Go", Required: true, Detail: err.Error(), Fix: "install the Go version go.mod names (or newer)"})
+	} else {
+		v, _ := goVersion(goBin)
+		add(check{Name: "Go", OK: true, Required: true, Detail: fmt.Sprintf("go%s at %s", v, goBin)})
+	}
+
+	// Jupyter.
+	pj, err := findJupyter()
+	if err != nil {
+		add(check{Name: "Jupyter", Required: true, Detail: "not found", Fix: strings.TrimPrefix(errNoJupyter.Error(), "no Python with Jupyter (nbclient, nbconvert, jupyter_client) found; on Debian/Ubuntu run:\n  ")})
+	} else {
+		add(check{Name: "Jupyter", OK: true, Required: true, Detail: fmt.Sprintf("%s (python %s)", pj.Jupyter, pj.Python)})
+	}
+
+	// Kernel tools.
+	var missing []string
+	for _, tool := range []string{"gonb", "goimports", "gopls"} {
+		if st, err := os.Stat(filepath.Join(root, "bin", tool)); err != nil || st.Mode()&0o111 == 0 {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) > 0 {
+		add(check{Name: "kernel tools", Required: true, Detail: "missing in bin/: " + strings.Join(missing, ", "), Fix: "medgo install"})
+	} else {
+		add(check{Name: "kernel tools", OK: true, Required: true, Detail: "gonb, goimports, gopls in " + filepath.Join(root, "bin")})
+	}
+
+	// Kernelspec.
+	add(kernelCheck(root))
+
+	// Backend.
+	config, reason := backend.Config()
+	add(check{Name: "backend", OK: true, Required: true, Detail: fmt.Sprintf("%s — %s", config, reason)})
+
+	// Data.
+	dir, source := dataDir(root)
+	if dir == "" {
+		add(check{Name: "data directory", Detail: "none: data sets are downloaded into the cache on first use",
+			Fix: "set MEDGO_DATA to a directory laid out like shared/data to work offline"})
+	} else {
+		var present, absent []string
+		for _, ds := range bundledData {
+			ok := true
+			for _, f := range strings.Fields(ds.files) {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					ok = false
+				}
+			}
+			if ok {
+				present = append(present, ds.name)
+			} else {
+				absent = append(absent, ds.name)
+			}
+		}
+		detail := fmt.Sprintf("%s (%s): %s", dir, source, strings.Join(present, ", "))
+		if len(present) == 0 {
+			detail = fmt.Sprintf("%s (%s): no bundled data sets", dir, source)
+		}
+		c := check{Name: "data directory", OK: len(absent) == 0, Detail: detail}
+		if len(absent) > 0 {
+			c.Fix = "missing " + strings.Join(absent, ", ") + ": they will be downloaded into the cache on first use, or copy them into " + dir
+		}
+		add(c)
+	}
+	return checks
+}
+
+func kernelCheck(root string) check {
+	c := check{Name: "kernel " + KernelName, Required: true}
+	path := filepath.Join(kernelDir(), "kernel.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		c.Detail = "not installed in " + kernelDir()
+		c.Fix = "medgo install   (or: make tutorials)"
+		return c
+	}
+	var spec kernelSpec
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		c.Detail = fmt.Sprintf("%s is not valid JSON: %v", path, err)
+		c.Fix = "medgo install   (rewrites it)"
+		return c
+	}
+	want := "--go_work=" + root
+	pointsHere := len(spec.Argv) > 0 && spec.Argv[0] == filepath.Join(root, "bin", "gonb")
+	hasWork := false
+	for _, a := range spec.Argv {
+		hasWork = hasWork || a == want
+	}
+	if !pointsHere || !hasWork {
+		c.Detail = fmt.Sprintf("%s points at another checkout (%s)", path, strings.Join(spec.Argv, " "))
+		c.Fix = "medgo install   (run it in this checkout: " + root + ")"
+		return c
+	}
+	if _, err := os.Stat(spec.Argv[0]); err != nil {
+		c.Detail = spec.Argv[0] + " is missing"
+		c.Fix = "medgo install"
+		return c
+	}
+	c.OK = true
+	c.Detail = fmt.Sprintf("%q in %s → %s", DisplayName, kernelDir(), root)
+	return c
+}

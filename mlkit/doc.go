@@ -1,0 +1,15 @@
+// Package mlkit is MedGo's machine-learning kit for healthcare notebooks, built on GoMLX.
+//
+// It reads top-down, one package per step of a notebook:
+//
+//   - data: data sets, loaders for the bundled medical data, preprocessing and tokenizers.
+//   - backend: the one place that decides which GoMLX backend runs the computations.
+//   - models: model builders (MLP, CNN, RNN, transformer encoder) and their summaries.
+//   - train: Fit, history, checkpoints and run directories that survive across cells.
+//   - eval: clinical metrics with confidence intervals, curves and reports.
+//   - explain: saliency maps, attention maps and permutation importance.
+//   - display: HTML tables and plots for notebooks (text elsewhere).
+//
+// Lower packages never import higher ones: data knows nothing of models, models
+// nothing of training, and display only draws what the others computed.
+package mlkit

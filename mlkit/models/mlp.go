@@ -1,0 +1,107 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+)
+
+// MLPConfig is a multi-layer perceptron: dense layers with an activation and optional dropout.
+type MLPConfig struct {
+	Hidden      []int   `json:"hidden"`
+	ActivationN string  `json:"activation"`
+	DropoutRate float64 `json:"dropout"`
+}
+
+func init() { Register("mlp", func() Model { return &MLPConfig{} }) }
+
+// MLP returns a multi-layer perceptron with the given hidden layer widths (default: one layer of
+// 64), ReLU activations and no dropout.
+func MLP(hidden ...int) *MLPConfig {
+	if len(hidden) == 0 {
+		hidden = []int{64}
+	}
+	return &MLPConfig{Hidden: hidden, ActivationN: "relu"}
+}
+
+// Activation sets the activation by name: relu, gelu, swish, tanh, sigmoid, leaky_relu.
+func (c *MLPConfig) Activation(name string) *MLPConfig { c.ActivationN = name; return c }
+
+// Dropout sets the dropout rate applied after each hidden layer while training.
+func (c *MLPConfig) Dropout(rate float64) *MLPConfig { c.DropoutRate = rate; return c }
+
+// Done finishes the configuration.
+func (c *MLPConfig) Done() Model { return c }
+
+// Kind implements Model.
+func (c *MLPConfig) Kind() string { return "mlp" }
+
+// Validate implements Validator.
+func (c *MLPConfig) Validate(exampleShape []int, _ int) error {
+	for i, h := range c.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("MLP: hidden layer %d has width %d; widths must be positive, e.g. MLP(64, 32)", i, h)
+		}
+	}
+	if c.DropoutRate < 0 || c.DropoutRate >= 1 {
+		return fmt.Errorf("MLP: dropout rate %v is outside [0, 1)", c.DropoutRate)
+	}
+	_, err := activationByName(c.ActivationN)
+	return err
+}
+
+// Build implements Model. Inputs of any shape are flattened per example.
+func (c *MLPConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
+	act, err := activationByName(c.ActivationN)
+	if err != nil {
+		panic(err)
+	}
+	x := in.X
+	if x.Rank() > 2 {
+		x = graph.Reshape(x, x.Shape().Dimensions[0], -1)
+	}
+	for i, h := range c.Hidden {
+		scope := b.Scope.In("dense_%d", i)
+		x = activation.Apply(act, layers.DenseWithBias(scope, x, h))
+		b.Record(fmt.Sprintf("dense_%d (%d, %s)", i, h, c.ActivationN), scope, x)
+		if c.DropoutRate > 0 {
+			x = Dropout(b, x, c.DropoutRate)
+		}
+	}
+	scope := b.Scope.In("output")
+	x = layers.DenseWithBias(scope, x, outputs)
+	b.Record(fmt.Sprintf("output (%d)", outputs), scope, x)
+	return x
+}
+
+// Dropout zeroes a random fraction of x while training, scaling the rest to keep the mean.
+func Dropout(b *Builder, x *graph.Node, rate float64) *graph.Node {
+	if !b.Training || rate <= 0 {
+		return x
+	}
+	g := x.Graph()
+	keep := graph.GreaterThan(b.Scope.RandomUniform(g, x.Shape()), graph.Scalar(g, x.DType(), rate))
+	return graph.Where(keep, graph.DivScalar(x, 1-rate), graph.ZerosLike(x))
+}
+
+func activationByName(name string) (activation.Type, error) {
+	switch name {
+	case "", "relu":
+		return activation.TypeRelu, nil
+	case "gelu":
+		return activation.TypeGelu, nil
+	case "swish", "silu":
+		return activation.TypeSwish, nil
+	case "tanh":
+		return activation.TypeTanh, nil
+	case "sigmoid":
+		return activation.TypeSigmoid, nil
+	case "leaky_relu":
+		return activation.TypeLeakyRelu, nil
+	case "none", "linear":
+		return activation.TypeNone, nil
+	}
+	return activation.TypeNone, fmt.Errorf("unknown activation %q; use relu, gelu, swish, tanh, sigmoid, leaky_relu or none", name)
+}
