@@ -45,3 +45,24 @@ func (v *Vocabulary) ID(token string) (int, bool) {
 
 // Size is the number of tokens, special tokens included.
 func (v *Vocabulary) Size() int { return len(v.Tokens) }
+
+// Token returns the token with the given id, or UnknownToken for an id out of range.
+func (v *Vocabulary) Token(id int) string {
+	if id < 0 || id >= len(v.Tokens) {
+		return UnknownToken
+	}
+	return v.Tokens[id]
+}
+
+// Decode maps token ids (as stored in a Dataset's X) back to tokens, stopping at the first
+// padding id.
+func (v *Vocabulary) Decode(ids []float32) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id == 0 {
+			break
+		}
+		out = append(out, v.Token(int(id)))
+	}
+	return out
+}

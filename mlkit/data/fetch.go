@@ -1,0 +1,530 @@
+package data
+
+import (
+	"archive/zip"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Environment variables read by NewFetcher.
+const (
+	// DataDirEnv names a local data directory laid out like the bundled one
+	// (mnist/, medmnist/, ucr/, moleculenet/, uci/). It is searched first.
+	DataDirEnv = "MEDGO_DATA"
+	// CacheDirEnv names the download cache; the default is os.UserCacheDir()/medgo.
+	CacheDirEnv = "MEDGO_CACHE"
+	// OfflineEnv, when set to a true value ("1", "true", "yes"), forbids downloads.
+	OfflineEnv = "MEDGO_OFFLINE"
+)
+
+// maxDownloadBytes bounds one download or one extracted archive member.
+const maxDownloadBytes = 2 << 30
+
+// Fetcher finds data files. For a file's relative path (for example "uci/wdbc.data") it
+// looks in DataDir, then in CacheDir, and otherwise downloads the file from its canonical
+// URL into CacheDir: atomically (a temporary file in the same folder, synced, then renamed),
+// with retries, a progress line on Progress, and a check of the result (the pinned SHA-256
+// where the publisher's bytes are known, the structure otherwise).
+//
+// The zero value has no data or cache directory; NewFetcher fills one from the environment.
+// A Fetcher is safe for concurrent use once configured.
+type Fetcher struct {
+	DataDir  string       // local data directory, searched first ("" = none)
+	CacheDir string       // download cache ("" = downloads fail)
+	Offline  bool         // never download
+	Client   *http.Client // nil = a client with a 10-minute timeout
+	// Mirrors rewrites canonical URLs: a URL that starts with a key is fetched from the
+	// value followed by the rest of the URL. Use it for a local mirror or in tests.
+	Mirrors  map[string]string
+	Progress io.Writer     // download progress; nil = silent
+	Retries  int           // extra attempts after a failed download (network errors, 5xx, 429, truncation)
+	Backoff  time.Duration // wait before the first retry, doubled after each one
+}
+
+// NewFetcher returns a Fetcher configured from the environment: MEDGO_DATA, MEDGO_CACHE
+// (default os.UserCacheDir()/medgo), MEDGO_OFFLINE; progress goes to standard error,
+// with 3 retries starting at a 1-second backoff.
+func NewFetcher() *Fetcher {
+	f := &Fetcher{
+		DataDir:  strings.TrimSpace(os.Getenv(DataDirEnv)),
+		CacheDir: strings.TrimSpace(os.Getenv(CacheDirEnv)),
+		Progress: os.Stderr,
+		Retries:  3,
+		Backoff:  time.Second,
+	}
+	if f.CacheDir == "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			f.CacheDir = filepath.Join(dir, "medgo")
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(OfflineEnv))) {
+	case "1", "true", "yes", "on":
+		f.Offline = true
+	}
+	return f
+}
+
+var (
+	fetcherMu     sync.RWMutex
+	customFetcher *Fetcher
+)
+
+// SetFetcher makes the loaders (LoadMNIST, LoadWDBC, ...) use f and returns the previous
+// setting. With nil they go back to NewFetcher, which reads the environment at each load.
+func SetFetcher(f *Fetcher) (previous *Fetcher) {
+	fetcherMu.Lock()
+	defer fetcherMu.Unlock()
+	previous, customFetcher = customFetcher, f
+	return previous
+}
+
+func currentFetcher() *Fetcher {
+	fetcherMu.RLock()
+	defer fetcherMu.RUnlock()
+	if customFetcher != nil {
+		return customFetcher
+	}
+	return NewFetcher()
+}
+
+// Fetch returns the local path of a known data file (see Sources), downloading it if needed
+// with the current Fetcher (see SetFetcher).
+func Fetch(relPath string) (string, error) { return currentFetcher().Path(relPath) }
+
+// HTTPError is a download answered with an HTTP status other than 200.
+type HTTPError struct {
+	URL        string
+	StatusCode int
+	Status     string
+}
+
+func (e *HTTPError) Error() string {
+	hint := ""
+	switch {
+	case e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusGone:
+		hint = " (the file is not at that address; it may have moved)"
+	case e.StatusCode == http.StatusForbidden || e.StatusCode == http.StatusUnauthorized:
+		hint = " (the server refused access)"
+	case e.StatusCode == http.StatusTooManyRequests:
+		hint = " (rate limited; try again later)"
+	case e.StatusCode >= 500:
+		hint = " (server error; try again later)"
+	}
+	return fmt.Sprintf("GET %s: HTTP %s%s", e.URL, e.Status, hint)
+}
+
+// FetchError says which data file could not be made available, from where it was to be
+// downloaded, and where to put it by hand.
+type FetchError struct {
+	Path   string // relative path, e.g. "uci/wdbc.data"
+	URL    string // the URL that was (or would have been) downloaded
+	Manual string // where to save the file by hand
+	Err    error  // the cause
+}
+
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("data file %s is not available: %v; to provide it by hand, get %s and save it as %s",
+		e.Path, e.Err, e.URL, e.Manual)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// errTruncated marks a body shorter than its Content-Length; such downloads are retried.
+var errTruncated = errors.New("download truncated")
+
+// Path returns the local path of the known data file relPath (for example
+// "mnist/train-images-idx3-ubyte.gz"), downloading it into the cache when it is neither in
+// DataDir nor in CacheDir. Sources lists the known files.
+func (f *Fetcher) Path(relPath string) (string, error) {
+	src, ok := sourceByPath(relPath)
+	if !ok {
+		return "", fmt.Errorf("data: %q is not a known data file; known files are listed by data.Sources()", relPath)
+	}
+	return f.resolve(src)
+}
+
+func (f *Fetcher) resolve(src Source) (string, error) {
+	rel := filepath.FromSlash(src.Path)
+	if f.DataDir != "" {
+		p := filepath.Join(f.DataDir, rel)
+		if fileExists(p) {
+			return p, nil
+		}
+	}
+	if f.CacheDir != "" {
+		p := filepath.Join(f.CacheDir, rel)
+		if fileExists(p) {
+			return p, nil
+		}
+	}
+	manual := f.manualPath(src)
+	fail := func(err error) (string, error) {
+		return "", &FetchError{Path: src.Path, URL: src.URL, Manual: manual, Err: err}
+	}
+	where := f.searchedDirs()
+	if f.Offline {
+		return fail(fmt.Errorf("not found in %s and downloads are turned off (Fetcher.Offline or %s)", where, OfflineEnv))
+	}
+	if f.CacheDir == "" {
+		return fail(fmt.Errorf("not found in %s and there is no cache directory to download into (set %s)", where, CacheDirEnv))
+	}
+	p, err := f.download(src)
+	if err != nil {
+		return fail(fmt.Errorf("not found in %s, and the download failed: %w", where, err))
+	}
+	return p, nil
+}
+
+func (f *Fetcher) searchedDirs() string {
+	var dirs []string
+	if f.DataDir != "" {
+		dirs = append(dirs, "the data directory "+f.DataDir)
+	} else {
+		dirs = append(dirs, "a data directory ("+DataDirEnv+" is not set)")
+	}
+	if f.CacheDir != "" {
+		dirs = append(dirs, "the cache "+f.CacheDir)
+	}
+	return strings.Join(dirs, " or ")
+}
+
+func (f *Fetcher) manualPath(src Source) string {
+	rel := filepath.FromSlash(src.Path)
+	var p string
+	switch {
+	case f.DataDir != "":
+		p = filepath.Join(f.DataDir, rel)
+	default:
+		p = filepath.Join("$"+DataDirEnv, rel)
+	}
+	switch {
+	case strings.HasSuffix(src.URL, ".gz") && !strings.HasSuffix(src.Path, ".gz"):
+		p += " (uncompressed)"
+	case strings.HasSuffix(src.URL, ".zip"):
+		p += fmt.Sprintf(" (the member %s of the zip archive)", path.Base(src.Path))
+	}
+	return p
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// url returns the address to download, after applying Mirrors (longest prefix wins).
+func (f *Fetcher) url(canonical string) string {
+	best := ""
+	for prefix := range f.Mirrors {
+		if strings.HasPrefix(canonical, prefix) && len(prefix) > len(best) {
+			best = prefix
+		}
+	}
+	if best == "" {
+		return canonical
+	}
+	return f.Mirrors[best] + canonical[len(best):]
+}
+
+func (f *Fetcher) download(src Source) (string, error) {
+	dst := filepath.Join(f.CacheDir, filepath.FromSlash(src.Path))
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("creating the cache folder: %w", err)
+	}
+	switch {
+	case strings.HasSuffix(src.URL, ".zip"):
+		zipPath := filepath.Join(dir, path.Base(src.URL))
+		if !fileExists(zipPath) {
+			if err := f.downloadTo(src.URL, zipPath, "", false, nil); err != nil {
+				return "", err
+			}
+		}
+		err := atomicWrite(dst, func(w io.Writer) error { return extractZipMember(zipPath, path.Base(src.Path), w) }, src.check)
+		if err != nil {
+			// A bad archive is not kept: the next attempt downloads it again.
+			_ = os.Remove(zipPath)
+			return "", fmt.Errorf("%s from %s: %w", path.Base(src.Path), f.url(src.URL), err)
+		}
+	default:
+		gunzip := strings.HasSuffix(src.URL, ".gz") && !strings.HasSuffix(src.Path, ".gz")
+		if err := f.downloadTo(src.URL, dst, src.SHA256, gunzip, src.check); err != nil {
+			return "", err
+		}
+	}
+	return dst, nil
+}
+
+// downloadTo downloads url to dst atomically, gunzipping when asked, verifying the SHA-256
+// of the downloaded bytes when want is set and running check on the result.
+func (f *Fetcher) downloadTo(canonical, dst, want string, gunzip bool, check func(string) error) error {
+	u := f.url(canonical)
+	var lastErr error
+	wait := f.Backoff
+	for attempt := 0; attempt <= max(f.Retries, 0); attempt++ {
+		if attempt > 0 {
+			if wait > 0 {
+				time.Sleep(wait)
+			}
+			wait *= 2
+		}
+		err := atomicWrite(dst, func(w io.Writer) error { return f.get(u, path.Base(dst), want, gunzip, w) }, check)
+		if err == nil {
+			return nil
+		}
+		lastErr = err
+		if !retryable(err) {
+			break
+		}
+	}
+	return lastErr
+}
+
+func retryable(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.StatusCode >= 500 || he.StatusCode == http.StatusTooManyRequests
+	}
+	if errors.Is(err, errTruncated) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return false // no such host: offline, or a wrong mirror; retrying will not help
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}
+
+// get streams url into w, gunzipping when asked.
+func (f *Fetcher) get(u, name, wantSHA string, gunzip bool, w io.Writer) error {
+	client := f.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Minute}
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("bad download URL %q: %w", u, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return &HTTPError{URL: u, StatusCode: resp.StatusCode, Status: resp.Status}
+	}
+	if resp.ContentLength > maxDownloadBytes {
+		return fmt.Errorf("GET %s: the server announces %d bytes, more than the %d allowed for a data file", u, resp.ContentLength, int64(maxDownloadBytes))
+	}
+	h := sha256.New()
+	var body io.Reader = io.LimitReader(resp.Body, maxDownloadBytes+1)
+	var prog *progress
+	if f.Progress != nil {
+		prog = newProgress(f.Progress, name, resp.ContentLength)
+		body = io.TeeReader(body, prog)
+	}
+	body = io.TeeReader(body, h)
+	counted := &countingReader{r: body}
+	var n int64
+	if gunzip {
+		zr, err := gzip.NewReader(counted)
+		if err != nil {
+			return fmt.Errorf("GET %s: %w", u, truncationOr(err, counted.n, resp.ContentLength, "not a gzip stream"))
+		}
+		n, err = io.Copy(w, io.LimitReader(zr, maxDownloadBytes+1))
+		if err != nil {
+			return fmt.Errorf("GET %s: %w", u, truncationOr(err, counted.n, resp.ContentLength, "corrupt gzip stream"))
+		}
+		// Read any trailing bytes so that the hash and length checks see the whole body.
+		if _, err := io.Copy(io.Discard, counted); err != nil {
+			return fmt.Errorf("GET %s: %w", u, truncationOr(err, counted.n, resp.ContentLength, "reading"))
+		}
+	} else {
+		n, err = io.Copy(w, counted)
+		if err != nil {
+			return fmt.Errorf("GET %s: %w", u, truncationOr(err, counted.n, resp.ContentLength, "reading"))
+		}
+	}
+	if prog != nil {
+		prog.finish()
+	}
+	if n > maxDownloadBytes || counted.n > maxDownloadBytes {
+		return fmt.Errorf("GET %s: more than %d bytes; this is not the expected data file", u, int64(maxDownloadBytes))
+	}
+	if resp.ContentLength >= 0 && counted.n != resp.ContentLength {
+		return fmt.Errorf("GET %s: %w: received %d of %d bytes", u, errTruncated, counted.n, resp.ContentLength)
+	}
+	if wantSHA != "" {
+		if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA {
+			return fmt.Errorf("GET %s: SHA-256 of the download is %s, expected %s: the file is corrupt or was changed upstream", u, got, wantSHA)
+		}
+	}
+	return nil
+}
+
+func truncationOr(err error, got, want int64, what string) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || (want >= 0 && got < want) {
+		if want >= 0 {
+			return fmt.Errorf("%w: received %d of %d bytes (%v)", errTruncated, got, want, err)
+		}
+		return fmt.Errorf("%w after %d bytes (%v)", errTruncated, got, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// atomicWrite writes dst through a temporary file in the same folder: write, check,
+// fsync, rename. On any error the temporary file is removed and dst is untouched.
+func atomicWrite(dst string, write func(io.Writer) error, check func(string) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part-*")
+	if err != nil {
+		return fmt.Errorf("creating a temporary file next to %s: %w", dst, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if check != nil {
+		if err = check(tmp.Name()); err != nil {
+			// Name the file as the user knows it, not by its temporary name.
+			msg := strings.ReplaceAll(err.Error(), tmp.Name(), filepath.Base(dst))
+			return fmt.Errorf("the downloaded %s does not have the expected content: %s", filepath.Base(dst), msg)
+		}
+	}
+	if err = os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("moving the download into place as %s: %w", dst, err)
+	}
+	if d, derr := os.Open(filepath.Dir(dst)); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// extractZipMember copies the member whose base name is member from the zip file at
+// zipPath into w. Only that member is read, and it goes only to w: nothing in the archive
+// decides where anything is written.
+func extractZipMember(zipPath, member string, w io.Writer) error {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return fmt.Errorf("opening the archive %s: %w", zipPath, err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, zf := range zr.File {
+		name := zf.Name
+		names = append(names, name)
+		if strings.HasSuffix(name, "/") || path.Base(name) != member {
+			continue
+		}
+		if !filepath.IsLocal(filepath.FromSlash(name)) {
+			return fmt.Errorf("archive %s: member %q has an unsafe path (absolute or with ..); refusing it", zipPath, name)
+		}
+		if zf.UncompressedSize64 > maxDownloadBytes {
+			return fmt.Errorf("archive %s: member %s declares %d bytes, more than the %d allowed", zipPath, name, zf.UncompressedSize64, int64(maxDownloadBytes))
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("archive %s: member %s: %w", zipPath, name, err)
+		}
+		defer rc.Close()
+		n, err := io.Copy(w, io.LimitReader(rc, maxDownloadBytes+1))
+		if err != nil {
+			return fmt.Errorf("archive %s: member %s: %w", zipPath, name, err)
+		}
+		if n > maxDownloadBytes {
+			return fmt.Errorf("archive %s: member %s is larger than the %d bytes allowed", zipPath, name, int64(maxDownloadBytes))
+		}
+		return nil
+	}
+	if len(names) > 10 {
+		names = append(names[:10], "...")
+	}
+	return fmt.Errorf("archive %s has no member named %s (it holds %s)", zipPath, member, strings.Join(names, ", "))
+}
+
+// progress prints a throttled one-line progress report.
+type progress struct {
+	w     io.Writer
+	name  string
+	total int64
+	done  int64
+	last  time.Time
+	start time.Time
+}
+
+func newProgress(w io.Writer, name string, total int64) *progress {
+	p := &progress{w: w, name: name, total: total, start: time.Now()}
+	p.print()
+	return p
+}
+
+func (p *progress) Write(b []byte) (int, error) {
+	p.done += int64(len(b))
+	if time.Since(p.last) >= 250*time.Millisecond {
+		p.print()
+	}
+	return len(b), nil
+}
+
+func (p *progress) print() {
+	p.last = time.Now()
+	if p.total > 0 {
+		fmt.Fprintf(p.w, "\rdownloading %s %5.1f%% (%s of %s)", p.name, 100*float64(p.done)/float64(p.total), byteSize(p.done), byteSize(p.total))
+	} else {
+		fmt.Fprintf(p.w, "\rdownloading %s %s", p.name, byteSize(p.done))
+	}
+}
+
+func (p *progress) finish() {
+	p.print()
+	fmt.Fprintf(p.w, " done in %.1fs\n", time.Since(p.start).Seconds())
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

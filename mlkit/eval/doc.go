@@ -1,0 +1,32 @@
+// Package eval computes clinical evaluation metrics for classifiers and regressors.
+//
+// Everything here is plain Go on slices: labels are class indices ([]int), scores and
+// probabilities are []float64, and nothing depends on GoMLX, so the metrics can be used on
+// any model's outputs.
+//
+// What it offers:
+//
+//   - Thresholded classification: [ConfusionMatrix] with accuracy, balanced accuracy and
+//     per-class and macro precision, recall (sensitivity), specificity and F1.
+//   - Ranking: [ROC] and [AUC] (ties handled exactly: the trapezoid over distinct
+//     thresholds, which equals the Mann–Whitney U statistic), one-vs-rest [MacroAUC],
+//     [PR] curves and step-wise [AveragePrecision].
+//   - Calibration: [Reliability] curves with equal-width bins (and [TopLabelReliability]
+//     for multi-class), expected calibration error ([ECE]) and the [Brier] score
+//     ([MultiClassBrier] for multi-class).
+//   - Regression: [RMSE], [MAE], [R2]; ordinal agreement: [CohenKappa] and
+//     [QuadraticWeightedKappa].
+//   - Uncertainty: seeded percentile [Bootstrap] confidence intervals for any metric.
+//   - Operating points: [ThresholdForSensitivity], [ThresholdForSpecificity],
+//     [YoudenThreshold] and [AtThreshold].
+//   - Reports: [Classify] (per-class probabilities), [ClassifyBinary] (one probability per
+//     example) and [Regress] gather the above into a [Report] or
+//     [RegressionReport] that prints as text (String) or as an HTML table (HTML), and
+//     gives a flat Headline map for results tables.
+//
+// Conventions: binary labels are 0 (negative) and 1 (positive); an example is called
+// positive when its score is at or above the threshold. Invalid input (empty slices,
+// mismatched lengths, labels out of range, NaN scores) gives an error that says what was
+// wrong and where. A metric that is undefined for valid input either returns an error
+// (AUC with one class only) or NaN, as each function documents.
+package eval
