@@ -6,7 +6,24 @@
 // default and refined with options that end in Done:
 //
 //	m := models.MLP(64, 32).Dropout(0.2).Done()
+//	m := models.SeedCNN() // the classic Keras MNIST network
+//	m := models.CNN1D(32, 64).BatchNorm().Done()
+//	m := models.LSTM(64).Layers(2).Bidirectional().Done()
+//	m := models.Transformer().Dim(64).Heads(4).Blocks(2).Pooling("cls").Done()
 //
-// Build turns the configuration into a GoMLX graph. Training and evaluation live in the
-// train package; models only describe networks.
+// Build turns the configuration into a GoMLX graph; TryBuild does the same and returns
+// graph-building failures as errors. Validate checks a configuration against the shape of one
+// example before anything is built, and Summary lists the layers without compiling anything.
+// Training and evaluation live in the train package; models only describe networks, and Loss,
+// OutputsFor and Predict give each task its output width, loss and probabilities.
+//
+// Every layer is made of plain graph operations whose gradients work on the pure-Go backend:
+// convolutions are computed as im2col (one matrix product per layer), batch normalization
+// keeps its moving averages in non-trainable variables, and recurrent layers unroll the time
+// loop with static slices arranged so that training cost stays linear in the sequence length.
+// Sequence models honour Inputs.Mask: padded positions change neither the recurrent state nor
+// the attention, so padding a sequence does not change its output.
+//
+// On the pure-Go backend, a graph must not read variables that reach none of its outputs: fetch
+// recorded attention weights together with the model output.
 package models

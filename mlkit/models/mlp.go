@@ -68,6 +68,7 @@ func (c *MLPConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
 		b.Record(fmt.Sprintf("dense_%d (%d, %s)", i, h, c.ActivationN), scope, x)
 		if c.DropoutRate > 0 {
 			x = Dropout(b, x, c.DropoutRate)
+			b.Record(fmt.Sprintf("dropout (%g)", c.DropoutRate), nil, x)
 		}
 	}
 	scope := b.Scope.In("output")

@@ -89,7 +89,8 @@ func (b *Builder) claimed(path string) bool {
 func (b *Builder) claim(path string) { b.claims = append(b.claims, path) }
 
 // RecordAttention keeps attention weights ([batch, heads, query, key]) so they can be fetched
-// for display after the graph runs.
+// for display after the graph runs. Fetch them together with the model output: on the pure-Go
+// backend a graph whose variables do not all reach an output fails to run.
 func (b *Builder) RecordAttention(weights *graph.Node) { b.attention = append(b.attention, weights) }
 
 // Attention returns the attention weights recorded while building, one per attention layer.
