@@ -33,10 +33,10 @@ var (
 // Config returns the backend configuration string mlkit will use and a short reason for the choice.
 func Config() (config, reason string) {
 	if v := strings.TrimSpace(os.Getenv(EnvVar)); v != "" {
-		return v, EnvVar + " is set"
+		return v, "chosen by " + EnvVar + "=" + v
 	}
 	if v := strings.TrimSpace(os.Getenv(compute.ConfigEnvVar)); v != "" {
-		return v, compute.ConfigEnvVar + " is set"
+		return v, "chosen by " + compute.ConfigEnvVar + "=" + v
 	}
 	if xlaConfig != nil {
 		if c, ok := xlaConfig(); ok {

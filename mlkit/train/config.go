@@ -1,0 +1,190 @@
+package train
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/medgo-lab/medgo/mlkit/models"
+)
+
+// Settings are a run's training settings, saved as settings.json in its directory.
+type Settings struct {
+	Name         string    `json:"name"`
+	Epochs       int       `json:"epochs"`
+	BatchSize    int       `json:"batch_size"`
+	Optimizer    string    `json:"optimizer"` // adam, adamw, sgd
+	LearningRate float64   `json:"learning_rate"`
+	WeightDecay  float64   `json:"weight_decay,omitempty"`
+	Momentum     float64   `json:"momentum,omitempty"`
+	Schedule     string    `json:"schedule"` // constant, cosine, plateau
+	WarmupEpochs int       `json:"warmup_epochs,omitempty"`
+	PlateauDecay float64   `json:"plateau_factor,omitempty"`
+	PlateauWait  int       `json:"plateau_patience,omitempty"`
+	ClassWeights []float64 `json:"class_weights,omitempty"`
+	Balanced     bool      `json:"balanced_class_weights,omitempty"`
+	Monitor      string    `json:"monitor"`  // val_loss, val_accuracy, val_auc, val_rmse
+	Patience     int       `json:"patience"` // early stopping patience in epochs; 0 = never stop early
+	Seed         int64     `json:"seed"`
+}
+
+// Config builds a Trainer. Start with New; every option has a default that works.
+type Config struct {
+	s      Settings
+	dir    string
+	resume bool
+	quiet  bool
+	model  models.Model
+	err    error
+}
+
+// New starts a configuration for training model m in the run named name.
+//
+// Defaults: 10 epochs, batch size 32, Adam with learning rate 1e-3 and a constant schedule,
+// keep the weights with the best validation loss, seed 1, and resume an unfinished run of the
+// same name and settings. Runs live in $MEDGO_RUNS, else ./runs.
+func New(name string, m models.Model) *Config {
+	c := &Config{
+		s: Settings{Name: name, Epochs: 10, BatchSize: 32, Optimizer: "adam", LearningRate: 1e-3,
+			Schedule: "constant", Monitor: "val_loss", Seed: 1},
+		resume: true,
+		model:  m,
+	}
+	if !validName.MatchString(name) {
+		c.err = fmt.Errorf("run name %q: use letters, digits, '-', '_' or '.', e.g. \"wdbc-mlp\"", name)
+	}
+	if m == nil {
+		c.err = fmt.Errorf("run %q: the model is nil; pass one such as models.MLP(32).Done()", name)
+	}
+	return c
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// Epochs sets the number of passes over the training data (default 10).
+func (c *Config) Epochs(n int) *Config { c.s.Epochs = n; return c }
+
+// BatchSize sets the number of examples per step (default 32).
+func (c *Config) BatchSize(n int) *Config { c.s.BatchSize = n; return c }
+
+// Adam selects the Adam optimizer with the given learning rate (the default, with 1e-3).
+func (c *Config) Adam(learningRate float64) *Config {
+	c.s.Optimizer, c.s.LearningRate = "adam", learningRate
+	return c
+}
+
+// AdamW selects Adam with decoupled weight decay.
+func (c *Config) AdamW(learningRate, weightDecay float64) *Config {
+	c.s.Optimizer, c.s.LearningRate, c.s.WeightDecay = "adamw", learningRate, weightDecay
+	return c
+}
+
+// SGD selects stochastic gradient descent with momentum (0 for plain SGD; 0.9 is usual).
+func (c *Config) SGD(learningRate, momentum float64) *Config {
+	c.s.Optimizer, c.s.LearningRate, c.s.Momentum = "sgd", learningRate, momentum
+	return c
+}
+
+// Cosine decays the learning rate along a cosine to zero at the last epoch, after a linear
+// warm-up over the first warmupEpochs.
+func (c *Config) Cosine(warmupEpochs int) *Config {
+	c.s.Schedule, c.s.WarmupEpochs = "cosine", warmupEpochs
+	return c
+}
+
+// ReduceOnPlateau multiplies the learning rate by factor when the monitored metric has not
+// improved for patience epochs.
+func (c *Config) ReduceOnPlateau(factor float64, patience int) *Config {
+	c.s.Schedule, c.s.PlateauDecay, c.s.PlateauWait = "plateau", factor, patience
+	return c
+}
+
+// ClassWeights weights each class's examples in the loss (index = class).
+func (c *Config) ClassWeights(w ...float64) *Config {
+	c.s.ClassWeights, c.s.Balanced = w, false
+	return c
+}
+
+// BalancedClassWeights weights classes inversely to their frequency in the training split,
+// n / (k · count), so rare classes count as much as common ones.
+func (c *Config) BalancedClassWeights() *Config { c.s.Balanced, c.s.ClassWeights = true, nil; return c }
+
+// EarlyStopping stops when monitor (val_loss, val_accuracy, val_auc or val_rmse) has not
+// improved for patience epochs. The best weights are kept either way.
+func (c *Config) EarlyStopping(monitor string, patience int) *Config {
+	c.s.Monitor, c.s.Patience = monitor, patience
+	return c
+}
+
+// Monitor selects the validation metric that picks the best weights, without early stopping.
+func (c *Config) Monitor(monitor string) *Config { c.s.Monitor = monitor; return c }
+
+// Seed makes initialization, shuffling and dropout repeatable (default 1).
+func (c *Config) Seed(seed int64) *Config { c.s.Seed = seed; return c }
+
+// Dir places the run directory under dir instead of $MEDGO_RUNS or ./runs.
+func (c *Config) Dir(dir string) *Config { c.dir = dir; return c }
+
+// Restart discards an existing run of the same name instead of resuming it.
+func (c *Config) Restart() *Config { c.resume = false; return c }
+
+// Quiet turns off progress output.
+func (c *Config) Quiet() *Config { c.quiet = true; return c }
+
+// Done validates the configuration and returns the Trainer. Errors are reported by Fit.
+func (c *Config) Done() *Trainer {
+	t := &Trainer{settings: c.s, model: c.model, resume: c.resume, quiet: c.quiet, err: c.err}
+	t.dir = filepath.Join(RunsDir(c.dir), c.s.Name)
+	if t.err == nil {
+		t.err = c.s.validate()
+	}
+	return t
+}
+
+// RunsDir is where runs are kept: dir when given, else $MEDGO_RUNS, else ./runs.
+func RunsDir(dir string) string {
+	if dir != "" {
+		return dir
+	}
+	if d := os.Getenv("MEDGO_RUNS"); d != "" {
+		return d
+	}
+	return "runs"
+}
+
+func (s *Settings) validate() error {
+	bad := func(what string, v any, want string) error {
+		return fmt.Errorf("run %q: %s = %v; %s", s.Name, what, v, want)
+	}
+	switch {
+	case s.Epochs <= 0:
+		return bad("epochs", s.Epochs, "use at least 1, e.g. Epochs(10)")
+	case s.BatchSize <= 0:
+		return bad("batch size", s.BatchSize, "use at least 1, e.g. BatchSize(32)")
+	case s.LearningRate <= 0:
+		return bad("learning rate", s.LearningRate, "use a positive value, e.g. 1e-3")
+	case s.Optimizer != "adam" && s.Optimizer != "adamw" && s.Optimizer != "sgd":
+		return bad("optimizer", s.Optimizer, "use Adam, AdamW or SGD")
+	case s.Momentum < 0 || s.Momentum >= 1:
+		return bad("momentum", s.Momentum, "use a value in [0, 1), e.g. 0.9")
+	case s.Schedule == "plateau" && (s.PlateauDecay <= 0 || s.PlateauDecay >= 1 || s.PlateauWait <= 0):
+		return bad("ReduceOnPlateau", fmt.Sprintf("factor %v, patience %d", s.PlateauDecay, s.PlateauWait), "use a factor in (0, 1) and patience ≥ 1, e.g. ReduceOnPlateau(0.5, 3)")
+	case s.WarmupEpochs < 0 || s.WarmupEpochs >= s.Epochs && s.Schedule == "cosine":
+		return bad("warm-up epochs", s.WarmupEpochs, fmt.Sprintf("use 0..%d (fewer than the epochs)", s.Epochs-1))
+	case s.Patience < 0:
+		return bad("patience", s.Patience, "use 0 (no early stopping) or more")
+	}
+	if _, ok := monitors[s.Monitor]; !ok {
+		return bad("monitor", s.Monitor, "use val_loss, val_accuracy, val_auc or val_rmse")
+	}
+	for i, w := range s.ClassWeights {
+		if !(w > 0) {
+			return bad(fmt.Sprintf("class weight %d", i), w, "class weights must be positive")
+		}
+	}
+	return nil
+}
+
+// monitors maps a monitored metric to whether larger is better.
+var monitors = map[string]bool{"val_loss": false, "val_accuracy": true, "val_auc": true, "val_rmse": false, "train_loss": false}

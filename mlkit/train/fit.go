@@ -1,0 +1,577 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
+	"github.com/medgo-lab/medgo/mlkit/data"
+	"github.com/medgo-lab/medgo/mlkit/eval"
+	"github.com/medgo-lab/medgo/mlkit/models"
+)
+
+// Trainer fits one model in one run directory. Create it with New(...).Done().
+type Trainer struct {
+	settings Settings
+	model    models.Model
+	dir      string
+	resume   bool
+	quiet    bool
+	err      error
+
+	// OnEpoch, when set, is called after every epoch with the history so far.
+	OnEpoch func(h *History)
+}
+
+// ErrInterrupted is returned (wrapped) by Fit when training was interrupted by a signal; the
+// latest checkpoint was saved and running Fit again resumes from it.
+var ErrInterrupted = errors.New("training interrupted")
+
+// Fit trains on split.Train, validates on split.Val (when present) after every epoch, keeps
+// the best weights by the monitored metric, and returns the Run. Running the same Fit again
+// resumes an unfinished run, or simply reopens a finished one.
+func (t *Trainer) Fit(split *data.Split) (run *Run, err error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	defer catch(&err, "training run %q", t.settings.Name)
+	if err := t.checkData(split); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("run %q: creating %s: %w", t.settings.Name, t.dir, err)
+	}
+	unlock, err := lockRun(t.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	tr := split.Train
+	outputs := models.OutputsFor(tr.Task, tr.NumClasses(), tr.NumTargets())
+	s := t.settings
+	if s.Balanced {
+		s.ClassWeights = balancedWeights(tr)
+	}
+	modelJSON, err := models.Marshal(t.model)
+	if err != nil {
+		return nil, err
+	}
+	settingsJSON, _ := json.MarshalIndent(s, "", "  ")
+	fingerprint := fingerprintSplit(split)
+
+	run = &Run{Name: s.Name, Dir: t.dir, Model: t.model, Settings: s}
+	run.setData(split, outputs)
+	run.History = &History{Monitor: s.Monitor}
+
+	// Resume or reopen when the directory holds the same model, settings and data.
+	startEpoch := 0
+	var ck *checkpointFile
+	if t.resume && sameRun(t.dir, modelJSON, settingsJSON, fingerprint) {
+		if c, err := loadCheckpoint(filepath.Join(t.dir, latestFile)); err == nil {
+			h, herr := loadHistory(filepath.Join(t.dir, historyFile))
+			if herr == nil && len(h.Epochs) >= c.Epoch {
+				if len(h.Epochs) > c.Epoch {
+					// Killed between writing the history and the checkpoint: redo that epoch.
+					h.Epochs, h.Finished, h.Stopped = h.Epochs[:c.Epoch], false, ""
+				}
+				h.BestEpoch = 0
+				for _, e := range h.Epochs {
+					if e.Best {
+						h.BestEpoch = e.Epoch
+					}
+				}
+				run.History, ck, startEpoch = h, c, c.Epoch
+			}
+		}
+	}
+	if ck == nil {
+		for _, f := range []string{bestFile, latestFile, historyFile} {
+			os.Remove(filepath.Join(t.dir, f))
+		}
+	}
+	if err := writeAtomic(filepath.Join(t.dir, modelFile), writeBytes(modelJSON)); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(filepath.Join(t.dir, settingsFile), writeBytes(settingsJSON)); err != nil {
+		return nil, err
+	}
+	if err := saveRunData(filepath.Join(t.dir, dataFile), &runData{Split: *split, Outputs: outputs, Fingerprint: fingerprint}); err != nil {
+		return nil, err
+	}
+	if err := run.initStore(ck); err != nil {
+		return nil, err
+	}
+	if ck != nil && run.History.Finished {
+		// Nothing left to do: reopen with the best weights.
+		return Open(t.dir)
+	}
+	if err := t.loop(run, startEpoch); err != nil {
+		return run, err
+	}
+	return run, nil
+}
+
+func writeBytes(b []byte) func(w io.Writer) error {
+	return func(w io.Writer) error { _, err := w.Write(b); return err }
+}
+
+// loop runs the epochs from startEpoch on.
+func (t *Trainer) loop(run *Run, startEpoch int) error {
+	s, split, store := run.Settings, run.split, run.store
+	tr, val := split.Train, split.Val
+	monitor := s.Monitor
+	if val == nil || val.Len() == 0 {
+		val = nil
+		monitor = "train_loss"
+	}
+	run.History.Monitor = monitor
+	run.History.Backend = backend.Describe()
+	run.History.Examples = tr.Len()
+	hasMask := tr.Mask != nil
+
+	opt := t.optimizer()
+	build := func(scope *model.Scope, in []*graph.Node, training bool) (out, loss *graph.Node) {
+		g := in[0].Graph()
+		store.SetTraining(g, training)
+		x, y, w := in[0], in[1], in[2]
+		var mask *graph.Node
+		if hasMask {
+			mask = in[3]
+		}
+		b := models.NewBuilder(scope.At("model"), training)
+		b.VocabSize = run.VocabSize
+		out = run.Model.Build(b, models.Inputs{X: x, Mask: mask}, run.Outputs)
+		loss = models.Loss(run.Task, out, y, w)
+		return out, loss
+	}
+	step, err := model.NewExec(run.backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		_, loss := build(scope, in, true)
+		opt.UpdateGraph(scope, loss.Graph(), loss)
+		return []*graph.Node{loss}
+	})
+	if err != nil {
+		return err
+	}
+	evalExec, err := model.NewExec(run.backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		out, loss := build(scope, in, false)
+		return []*graph.Node{loss, models.Predict(run.Task, out)}
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	prog := newProgress(t.quiet, s.Name, s.Epochs, run.History.Backend)
+	defer prog.close()
+
+	better := monitors[monitor]
+	best := math.Inf(1)
+	if better {
+		best = math.Inf(-1)
+	}
+	if b, ok := run.History.Best(); ok {
+		best = monitorValue(b, monitor)
+	}
+	lr := s.LearningRate
+	if n := len(run.History.Epochs); n > 0 {
+		lr = run.History.Epochs[n-1].LearningRate
+	}
+	sinceBest, sincePlateau := 0, 0
+	for _, e := range run.History.Epochs {
+		if e.Best {
+			sinceBest = 0
+		} else {
+			sinceBest++
+		}
+	}
+	weights := exampleWeights(tr, s.ClassWeights)
+	ones := exampleWeights(tr, nil)
+	batch := min(s.BatchSize, tr.Len())
+	lrSet := false
+
+	for epoch := startEpoch; epoch < s.Epochs; epoch++ {
+		start := time.Now()
+		lr = t.learningRate(epoch, lr, sincePlateau)
+		if s.Schedule == "plateau" && sincePlateau >= s.PlateauWait {
+			sincePlateau = 0
+		}
+		if lrSet, err = setLearningRate(store, lr); err != nil {
+			return err
+		}
+		rng := rand.New(rand.NewSource(s.Seed*1000003 + int64(epoch)))
+		perm := rng.Perm(tr.Len())
+		var sum float64
+		steps := 0
+		for b := 0; b+batch <= len(perm); b += batch {
+			if ctx.Err() != nil {
+				return t.interrupted(run, epoch)
+			}
+			idx := perm[b : b+batch]
+			loss, err := runStep(step, tr, idx, weights, hasMask)
+			if err != nil {
+				return err
+			}
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				run.History.Stopped = fmt.Sprintf("loss became %v at epoch %d, step %d", loss, epoch+1, steps+1)
+				_ = run.History.save(filepath.Join(run.Dir, historyFile))
+				return fmt.Errorf("run %q: the loss became %v at epoch %d, step %d; training stopped and the last good checkpoint (%s) was kept. "+
+					"Lower the learning rate (now %.2g), standardize the features, or check the data for NaN/Inf values",
+					s.Name, loss, epoch+1, steps+1, filepath.Join(run.Dir, latestFile), lr)
+			}
+			sum += loss
+			steps++
+			if !lrSet {
+				// The optimizer creates its learning-rate variable in the first step.
+				if lrSet, err = setLearningRate(store, lr); err != nil {
+					return err
+				}
+			}
+			prog.step(epoch, float64(b+batch)/float64(len(perm)), sum/float64(steps))
+		}
+		e := Epoch{Epoch: epoch + 1, TrainLoss: sum / float64(max(steps, 1)), LearningRate: lr}
+		if val != nil {
+			e.Val, err = evaluate(evalExec, val, ones[:0], hasMask, run.Task)
+			if err != nil {
+				return err
+			}
+		}
+		e.Seconds = time.Since(start).Seconds()
+		v := monitorValue(e, monitor)
+		improved := (better && v > best) || (!better && v < best) || (math.IsNaN(best) && !math.IsNaN(v))
+		if improved {
+			best, e.Best, sinceBest, sincePlateau = v, true, 0, 0
+			run.History.BestEpoch = e.Epoch
+		} else {
+			sinceBest++
+			sincePlateau++
+		}
+		run.History.Epochs = append(run.History.Epochs, e)
+		if improved {
+			if err := saveCheckpoint(filepath.Join(run.Dir, bestFile), store, e.Epoch); err != nil {
+				return err
+			}
+		}
+		// The history goes first: after a crash it may be one epoch ahead of latest.ckpt (and is
+		// cut back on resume), never behind it.
+		if err := run.History.save(filepath.Join(run.Dir, historyFile)); err != nil {
+			return err
+		}
+		if err := saveCheckpoint(filepath.Join(run.Dir, latestFile), store, e.Epoch); err != nil {
+			return err
+		}
+		prog.epoch(run.History)
+		if t.OnEpoch != nil {
+			t.OnEpoch(run.History)
+		}
+		if s.Patience > 0 && sinceBest >= s.Patience {
+			run.History.Stopped = fmt.Sprintf("early stopping: %s did not improve for %d epochs", monitor, s.Patience)
+			break
+		}
+	}
+	run.History.Finished = true
+	if err := run.History.save(filepath.Join(run.Dir, historyFile)); err != nil {
+		return err
+	}
+	// Keep the best weights in memory, as on disk.
+	if ck, err := loadCheckpoint(filepath.Join(run.Dir, bestFile)); err == nil {
+		if err := restoreInto(store, ck); err != nil {
+			return err
+		}
+	}
+	prog.finish(run.History)
+	return nil
+}
+
+func (t *Trainer) interrupted(run *Run, epoch int) error {
+	_ = run.History.save(filepath.Join(run.Dir, historyFile))
+	return fmt.Errorf("run %q: %w during epoch %d; the checkpoint of epoch %d is in %s — run the cell again to resume",
+		run.Name, ErrInterrupted, epoch+1, epoch, run.Dir)
+}
+
+func runStep(step *model.Exec, d *data.Dataset, idx []int, weights []float32, hasMask bool) (float64, error) {
+	x, mask, y := batchTensors(d, idx)
+	w := make([]float32, len(idx))
+	for i, j := range idx {
+		w[i] = weights[j]
+	}
+	args := []any{x, y, tensors.FromFlatDataAndDimensions(w, len(idx))}
+	if hasMask {
+		args = append(args, mask)
+	}
+	outs, err := step.Exec(args...)
+	if err != nil {
+		return 0, err
+	}
+	loss := tensors.MustCopyFlatData[float32](outs[0])[0]
+	outs[0].FinalizeAll()
+	return float64(loss), nil
+}
+
+// evaluate computes the validation loss and metrics.
+func evaluate(exec *model.Exec, d *data.Dataset, _ []float32, hasMask bool, task data.Task) (map[string]float64, error) {
+	n := d.Len()
+	var lossSum float64
+	var probs [][]float64
+	for start := 0; start < n; start += predictBatch {
+		idx := make([]int, 0, predictBatch)
+		for i := start; i < min(n, start+predictBatch); i++ {
+			idx = append(idx, i)
+		}
+		x, mask, y := batchTensors(d, idx)
+		w := make([]float32, len(idx))
+		for i := range w {
+			w[i] = 1
+		}
+		args := []any{x, y, tensors.FromFlatDataAndDimensions(w, len(idx))}
+		if hasMask {
+			args = append(args, mask)
+		}
+		outs, err := exec.Exec(args...)
+		if err != nil {
+			return nil, err
+		}
+		lossSum += float64(tensors.MustCopyFlatData[float32](outs[0])[0]) * float64(len(idx))
+		flat := tensors.MustCopyFlatData[float32](outs[1])
+		width := outs[1].Shape().Dimensions[1]
+		for i := range idx {
+			row := make([]float64, width)
+			for k := range row {
+				row[k] = float64(flat[i*width+k])
+			}
+			probs = append(probs, row)
+		}
+		for _, o := range outs {
+			o.FinalizeAll()
+		}
+	}
+	m := map[string]float64{"loss": lossSum / float64(n)}
+	p := &Predictions{Task: task, Probs: probs}
+	switch {
+	case task.IsClassification():
+		labels := d.Labels()
+		if acc, err := eval.Accuracy(labels, p.Labels()); err == nil {
+			m["accuracy"] = acc
+		}
+		var auc float64
+		var err error
+		if task == data.Binary {
+			auc, err = eval.AUC(labels, p.Scores(1))
+		} else {
+			auc, err = eval.MacroAUC(labels, probs)
+		}
+		if err == nil {
+			m["auc"] = auc
+		}
+	case task == data.Regression:
+		truth := make([]float64, 0, n)
+		pred := make([]float64, 0, n)
+		T := d.NumTargets()
+		for i := 0; i < n; i++ {
+			for k := 0; k < T; k++ {
+				if y := d.Y[i*T+k]; !math.IsNaN(float64(y)) {
+					truth = append(truth, float64(y))
+					pred = append(pred, probs[i][k])
+				}
+			}
+		}
+		if rmse, err := eval.RMSE(truth, pred); err == nil {
+			m["rmse"] = rmse
+		}
+	case task == data.MultiLabel:
+		T := d.NumTargets()
+		var sum float64
+		var count int
+		for k := 0; k < T; k++ {
+			var labels []int
+			var scores []float64
+			for i := 0; i < n; i++ {
+				if y := d.Y[i*T+k]; !math.IsNaN(float64(y)) {
+					labels = append(labels, int(y))
+					scores = append(scores, probs[i][k])
+				}
+			}
+			if auc, err := eval.AUC(labels, scores); err == nil {
+				sum += auc
+				count++
+			}
+		}
+		if count > 0 {
+			m["auc"] = sum / float64(count)
+		}
+	}
+	return m, nil
+}
+
+func monitorValue(e Epoch, monitor string) float64 {
+	if monitor == "train_loss" {
+		return e.TrainLoss
+	}
+	if v, ok := e.Val[monitor[len("val_"):]]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// learningRate is the rate for epoch under the configured schedule.
+func (t *Trainer) learningRate(epoch int, current float64, sincePlateau int) float64 {
+	s := t.settings
+	switch s.Schedule {
+	case "cosine":
+		if epoch < s.WarmupEpochs {
+			return s.LearningRate * float64(epoch+1) / float64(s.WarmupEpochs+1)
+		}
+		progress := float64(epoch-s.WarmupEpochs) / float64(max(1, s.Epochs-s.WarmupEpochs))
+		return s.LearningRate * 0.5 * (1 + math.Cos(math.Pi*progress))
+	case "plateau":
+		if sincePlateau >= s.PlateauWait {
+			return current * s.PlateauDecay
+		}
+		return current
+	}
+	return s.LearningRate
+}
+
+func (t *Trainer) optimizer() optimizer.Interface {
+	s := t.settings
+	switch s.Optimizer {
+	case "sgd":
+		return &momentumSGD{learningRate: s.LearningRate, momentum: s.Momentum}
+	case "adamw":
+		return optimizer.Adam().LearningRate(s.LearningRate).WeightDecay(s.WeightDecay).Done()
+	}
+	return optimizer.Adam().LearningRate(s.LearningRate).Done()
+}
+
+// setLearningRate updates the optimizer's learning-rate variable, once it exists.
+func setLearningRate(store *model.Store, lr float64) (found bool, err error) {
+	for v := range store.IterVariables() {
+		if v.Name() == optimizer.ParamLearningRate && !v.Trainable {
+			return true, v.SetValue(tensors.FromScalarAndDimensions(float32(lr)))
+		}
+	}
+	return false, nil
+}
+
+// checkData reports problems with the split before the first step.
+func (t *Trainer) checkData(split *data.Split) error {
+	name := t.settings.Name
+	if split == nil || split.Train == nil || split.Train.Len() == 0 {
+		return fmt.Errorf("run %q: no training data; pass a data.Split with a non-empty Train part", name)
+	}
+	tr := split.Train
+	for _, part := range []struct {
+		name string
+		d    *data.Dataset
+	}{{"train", split.Train}, {"validation", split.Val}, {"test", split.Test}} {
+		if part.d == nil {
+			continue
+		}
+		if err := part.d.Validate(); err != nil {
+			return fmt.Errorf("run %q, %s split: %w", name, part.name, err)
+		}
+		if !slices.Equal(part.d.Shape, tr.Shape) || part.d.Task != tr.Task || part.d.NumTargets() != tr.NumTargets() {
+			return fmt.Errorf("run %q: the %s split has shape %v, task %s, %d targets but train has %v, %s, %d; prepare all splits the same way",
+				name, part.name, part.d.Shape, part.d.Task, part.d.NumTargets(), tr.Shape, tr.Task, tr.NumTargets())
+		}
+		if tr.Task.IsClassification() {
+			k := tr.NumClasses()
+			for i := 0; i < part.d.Len(); i++ {
+				if l := part.d.Label(i); l < 0 || l >= k {
+					return fmt.Errorf("run %q: %s example %d has label %d, but the training data has %d classes (%v)", name, part.name, i, l, k, tr.Classes)
+				}
+			}
+		}
+	}
+	if tr.Task.IsClassification() && tr.NumClasses() < 2 {
+		return fmt.Errorf("run %q: the training data has %d class(es); classification needs at least 2", name, tr.NumClasses())
+	}
+	if len(t.settings.ClassWeights) > 0 && len(t.settings.ClassWeights) != tr.NumClasses() {
+		return fmt.Errorf("run %q: %d class weights given for %d classes (%v)", name, len(t.settings.ClassWeights), tr.NumClasses(), tr.Classes)
+	}
+	if v, ok := t.model.(models.Validator); ok {
+		vocab := 0
+		if tr.Vocab != nil {
+			vocab = tr.Vocab.Size()
+		}
+		if err := v.Validate(tr.Shape, vocab); err != nil {
+			return fmt.Errorf("run %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func exampleWeights(d *data.Dataset, classWeights []float64) []float32 {
+	w := make([]float32, d.Len())
+	for i := range w {
+		w[i] = 1
+		if len(classWeights) > 0 && d.Task.IsClassification() {
+			w[i] = float32(classWeights[d.Label(i)])
+		}
+	}
+	return w
+}
+
+func balancedWeights(d *data.Dataset) []float64 {
+	if !d.Task.IsClassification() {
+		return nil
+	}
+	counts := d.ClassCounts()
+	w := make([]float64, len(counts))
+	for k, c := range counts {
+		if c > 0 {
+			w[k] = float64(d.Len()) / float64(len(counts)*c)
+		} else {
+			w[k] = 1
+		}
+	}
+	return w
+}
+
+// fingerprintSplit hashes the examples and targets, so a run resumes only on the same data.
+func fingerprintSplit(split *data.Split) uint64 {
+	h := fnv.New64a()
+	for _, d := range []*data.Dataset{split.Train, split.Val, split.Test} {
+		if d == nil {
+			h.Write([]byte{0})
+			continue
+		}
+		for _, f := range [][]float32{d.X, d.Y, d.Mask} {
+			if len(f) > 0 {
+				h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*4))
+			}
+			h.Write([]byte{1})
+		}
+	}
+	return h.Sum64()
+}
+
+// sameRun reports whether dir holds a run with exactly this model, settings and data.
+func sameRun(dir string, modelJSON, settingsJSON []byte, fingerprint uint64) bool {
+	m, err1 := os.ReadFile(filepath.Join(dir, modelFile))
+	s, err2 := os.ReadFile(filepath.Join(dir, settingsFile))
+	if err1 != nil || err2 != nil || string(m) != string(modelJSON) || string(s) != string(settingsJSON) {
+		return false
+	}
+	rd, err := loadRunData(filepath.Join(dir, dataFile))
+	return err == nil && rd.Fingerprint == fingerprint
+}
