@@ -23,11 +23,13 @@ const (
 
 // kernelSpec is Jupyter's kernel.json.
 type kernelSpec struct {
-	Argv        []string          `json:"argv"`
-	DisplayName string            `json:"display_name"`
-	Language    string            `json:"language"`
-	Env         map[string]string `json:"env"`
-	Metadata    map[string]any    `json:"metadata,omitempty"`
+	Argv        []string `json:"argv"`
+	DisplayName string   `json:"display_name"`
+	Language    string   `json:"language"`
+	// InterruptMode "message": Jupyter asks GoNB to interrupt, and GoNB sends SIGINT to the cell.
+	InterruptMode string            `json:"interrupt_mode"`
+	Env           map[string]string `json:"env"`
+	Metadata      map[string]any    `json:"metadata,omitempty"`
 }
 
 func cmdInstall(args []string, stdout, stderr io.Writer) int {
@@ -101,11 +103,12 @@ func install(root string, prebuild bool, out io.Writer) error {
 		}
 	}
 	spec := kernelSpec{
-		Argv:        []string{filepath.Join(bin, "gonb"), "--kernel", "{connection_file}", "--go_work=" + root},
-		DisplayName: DisplayName,
-		Language:    "go",
-		Env:         env,
-		Metadata:    map[string]any{"medgo_root": root},
+		Argv:          []string{filepath.Join(bin, "gonb"), "--kernel", "{connection_file}", "--go_work=" + root},
+		DisplayName:   DisplayName,
+		Language:      "go",
+		InterruptMode: "message",
+		Env:           env,
+		Metadata:      map[string]any{"medgo_root": root},
 	}
 	if err := step("registering kernelspec "+KernelName+" in "+kernelDir(), func() error {
 		return writeKernelSpec(kernelDir(), spec)

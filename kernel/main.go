@@ -4,6 +4,7 @@
 //	medgo doctor    check the set-up and say how to fix what is missing
 //	medgo run       execute notebooks headless through the Jupyter client, with a results table
 //	medgo lab       start Jupyter on 127.0.0.1 with token authentication
+//	medgo book      write a static HTML book of executed notebooks
 //
 // Run "medgo COMMAND -h" for a command's flags.
 package main
@@ -24,6 +25,7 @@ var commands = []command{
 	{"doctor", "check the set-up; non-zero exit if anything required is missing", cmdDoctor},
 	{"run", "execute notebooks headless and print a results table", cmdRun},
 	{"lab", "start Jupyter on 127.0.0.1 with token authentication", cmdLab},
+	{"book", "build a static HTML book of the executed notebooks", cmdBook},
 }
 
 func main() {

@@ -74,6 +74,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.OutDir, "out", "", "directory for executed notebooks and HTML (default: <checkout>/out)")
 	fs.DurationVar(&opts.CellTimeout, "timeout", 30*time.Minute, "time limit for one cell")
 	fs.BoolVar(&opts.Quick, "quick", false, "set "+QuickEnv+"=1: notebooks use small subsets and few epochs")
+	resultsPath := fs.String("results", defaultResultsFile, "Markdown results file; by default written, in the checkout, only after a full run of every notebook; a given path is always written; empty: do not write")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: medgo run [flags] [NOTEBOOK.ipynb ...]   (default: every notebook in notebooks/)")
 		fs.PrintDefaults()
@@ -108,6 +109,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	printTable(stdout, results)
+	if path := resultsFile(fs, *resultsPath, root, opts.Quick); path != "" {
+		if err := writeResults(path, results, shellJoin(append([]string{"medgo", "run"}, args...))); err != nil {
+			fmt.Fprintln(stderr, "medgo run:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "Results recorded in", path)
+	}
 	for _, r := range results {
 		if !r.OK() {
 			return 1
@@ -151,6 +159,10 @@ func runOne(pj pythonJupyter, script, notebook string, opts runOptions) Notebook
 	}
 	cmd := exec.Command(pj.Python, script, notebook, opts.OutDir, opts.Kernel, fmt.Sprint(int(opts.CellTimeout.Seconds())))
 	cmd.Env = os.Environ()
+	if os.Getenv("MEDGO_RUNS") == "" {
+		// Trained models go beside the executed notebooks, not into the source tree.
+		cmd.Env = append(cmd.Env, "MEDGO_RUNS="+filepath.Join(opts.OutDir, "runs"))
+	}
 	if opts.Quick {
 		cmd.Env = append(cmd.Env, QuickEnv+"=1")
 	}
@@ -189,8 +201,8 @@ type notebookFile struct {
 	Cells []struct {
 		CellType       string `json:"cell_type"`
 		ExecutionCount *int   `json:"execution_count"`
-		Source   any    `json:"source"`
-		Outputs  []struct {
+		Source         any    `json:"source"`
+		Outputs        []struct {
 			OutputType string         `json:"output_type"`
 			Name       string         `json:"name"`
 			Text       any            `json:"text"`
@@ -248,10 +260,15 @@ func cellErrorText(executed string, cell int) (text string, executionCount int) 
 		executionCount = *n
 	}
 	var parts []string
+	prevStderr := false
 	for _, o := range nb.Cells[cell].Outputs {
+		isStderr := o.OutputType == "stream" && o.Name == "stderr"
 		switch o.OutputType {
 		case "stream":
-			if o.Name == "stderr" {
+			// A stream arrives in pieces that may split a line: join consecutive pieces as written.
+			if isStderr && prevStderr {
+				parts[len(parts)-1] += joinText(o.Text)
+			} else if isStderr {
 				parts = append(parts, joinText(o.Text))
 			}
 		case "error":
@@ -266,6 +283,7 @@ func cellErrorText(executed string, cell int) (text string, executionCount int) 
 				parts = append(parts, html.UnescapeString(htmlTag.ReplaceAllString(h, "")))
 			}
 		}
+		prevStderr = isStderr
 	}
 	text = ansiEscape.ReplaceAllString(strings.Join(parts, "\n"), "")
 	var lines []string

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// notebookExpectation is what an executed bundled notebook must show in quick mode.
+type notebookExpectation struct {
+	text    []string           // regular expressions that some output's text must match
+	mime    []string           // MIME types some output must carry (one of each group "a|b")
+	metrics map[string]float64 // recorded metric → minimum value
+}
+
+var bundledExpectations = map[string]notebookExpectation{
+	"00-quickstart": {
+		text:    []string{`Test accuracy: 0\.\d+`, `Binary classification: \d+ examples`},
+		mime:    []string{"image/png|image/svg+xml", "text/html"},
+		metrics: map[string]float64{"accuracy": 0.90, "auc": 0.95},
+	},
+}
+
+// outputsOf returns every output's text (streams, text/plain, text/html) and MIME types.
+func outputsOf(t *testing.T, path string) (text string, mimes map[string]bool, errs []string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []map[string]any `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	mimes = map[string]bool{}
+	for i, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o["output_type"] == "error" {
+				errs = append(errs, fmt.Sprintf("cell %d: %s", i+1, joinText(o["evalue"])))
+			}
+			if o["name"] == "stderr" && strings.Contains(joinText(o["text"]), "panic:") {
+				errs = append(errs, joinText(o["text"]))
+			}
+			b.WriteString(joinText(o["text"]))
+			if data, ok := o["data"].(map[string]any); ok {
+				for mime, v := range data {
+					mimes[mime] = true
+					if strings.HasPrefix(mime, "text/") {
+						b.WriteString(joinText(v))
+					}
+				}
+			}
+		}
+	}
+	return b.String(), mimes, errs
+}
+
+// TestBundledNotebooks executes every notebook in notebooks/ in quick mode through the real
+// Jupyter client and checks what each one shows.
+func TestBundledNotebooks(t *testing.T) {
+	requireJupyter(t)
+	if os.Getenv("MEDGO_DATA") == "" {
+		if _, err := os.Stat("../../shared/data/SOURCES.md"); err != nil {
+			t.Skip("no data directory: set MEDGO_DATA (make test does)")
+		}
+		abs, _ := filepath.Abs("../../shared/data")
+		t.Setenv("MEDGO_DATA", abs)
+	}
+	installTemp(t)
+	notebooks, _ := filepath.Glob("../notebooks/*.ipynb")
+	if len(notebooks) == 0 {
+		t.Fatal("no bundled notebooks found in ../notebooks")
+	}
+	out := t.TempDir()
+	t.Setenv("MEDGO_RUNS", filepath.Join(out, "runs"))
+	var progress bytes.Buffer
+	results, err := runNotebooks(notebooks, runOptions{OutDir: out, CellTimeout: 20 * time.Minute, Quick: true, Kernel: KernelName}, &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table bytes.Buffer
+	printTable(&table, results)
+	t.Logf("quick run:\n%s", table.String())
+	for _, r := range results {
+		t.Run(r.Notebook, func(t *testing.T) {
+			if !r.OK() {
+				t.Fatalf("failed in %s:\n%s", r.cellName(), r.ErrorText)
+			}
+			want, ok := bundledExpectations[r.Notebook]
+			if !ok {
+				t.Fatalf("no expectations for bundled notebook %s: add them to bundledExpectations", r.Notebook)
+			}
+			text, mimes, errs := outputsOf(t, r.Executed)
+			if len(errs) > 0 {
+				t.Errorf("error outputs: %v", errs)
+			}
+			for _, re := range want.text {
+				if !regexp.MustCompile(re).MatchString(text) {
+					t.Errorf("no output matches %q", re)
+				}
+			}
+			for _, group := range want.mime {
+				found := false
+				for _, m := range strings.Split(group, "|") {
+					found = found || mimes[m]
+				}
+				if !found {
+					t.Errorf("no output of type %s (have %v)", group, mimes)
+				}
+			}
+			for name, min := range want.metrics {
+				got, ok := r.Measurements[name]
+				if !ok {
+					t.Errorf("metric %s was not recorded (have %v)", name, r.Measurements)
+					continue
+				}
+				if v, err := strconv.ParseFloat(got, 64); err != nil || v < min {
+					t.Errorf("metric %s = %s, want ≥ %v", name, got, min)
+				}
+			}
+			if _, err := os.Stat(r.HTML); err != nil {
+				t.Errorf("no HTML rendering: %v", err)
+			}
+		})
+	}
+}
