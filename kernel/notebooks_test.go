@@ -13,19 +13,34 @@ import (
 	"time"
 )
 
-// notebookExpectation is what an executed bundled notebook must show in quick mode.
+// notebookExpectation is what an executed bundled notebook must show in quick mode. Each
+// notebook states it in its metadata ("medgo": {"quick": {...}}), beside the cells it describes.
 type notebookExpectation struct {
-	text    []string           // regular expressions that some output's text must match
-	mime    []string           // MIME types some output must carry (one of each group "a|b")
-	metrics map[string]float64 // recorded metric → minimum value
+	Text    []string           `json:"text"`    // regular expressions that some output's text must match
+	MIME    []string           `json:"mime"`    // MIME types some output must carry (alternatives "a|b")
+	Metrics map[string]float64 `json:"metrics"` // recorded metric → minimum value (prefix "max:" in the name for a maximum)
 }
 
-var bundledExpectations = map[string]notebookExpectation{
-	"00-quickstart": {
-		text:    []string{`Test accuracy: 0\.\d+`, `Binary classification: \d+ examples`},
-		mime:    []string{"image/png|image/svg+xml", "text/html"},
-		metrics: map[string]float64{"accuracy": 0.90, "auc": 0.95},
-	},
+func readExpectation(t *testing.T, path string) (notebookExpectation, bool) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Metadata struct {
+			MedGo struct {
+				Quick *notebookExpectation `json:"quick"`
+			} `json:"medgo"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if nb.Metadata.MedGo.Quick == nil {
+		return notebookExpectation{}, false
+	}
+	return *nb.Metadata.MedGo.Quick, true
 }
 
 // outputsOf returns every output's text (streams, text/plain, text/html) and MIME types.
@@ -98,20 +113,20 @@ func TestBundledNotebooks(t *testing.T) {
 			if !r.OK() {
 				t.Fatalf("failed in %s:\n%s", r.cellName(), r.ErrorText)
 			}
-			want, ok := bundledExpectations[r.Notebook]
-			if !ok {
-				t.Fatalf("no expectations for bundled notebook %s: add them to bundledExpectations", r.Notebook)
+			want, ok := readExpectation(t, filepath.Join("..", "notebooks", r.Notebook+".ipynb"))
+			if !ok || len(want.Text)+len(want.MIME)+len(want.Metrics) == 0 {
+				t.Fatalf("notebook %s states no quick-mode expectations: add metadata \"medgo\": {\"quick\": {\"text\", \"mime\", \"metrics\"}}", r.Notebook)
 			}
 			text, mimes, errs := outputsOf(t, r.Executed)
 			if len(errs) > 0 {
 				t.Errorf("error outputs: %v", errs)
 			}
-			for _, re := range want.text {
+			for _, re := range want.Text {
 				if !regexp.MustCompile(re).MatchString(text) {
 					t.Errorf("no output matches %q", re)
 				}
 			}
-			for _, group := range want.mime {
+			for _, group := range want.MIME {
 				found := false
 				for _, m := range strings.Split(group, "|") {
 					found = found || mimes[m]
@@ -120,14 +135,21 @@ func TestBundledNotebooks(t *testing.T) {
 					t.Errorf("no output of type %s (have %v)", group, mimes)
 				}
 			}
-			for name, min := range want.metrics {
+			for key, bound := range want.Metrics {
+				name, isMax := strings.CutPrefix(key, "max:")
 				got, ok := r.Measurements[name]
 				if !ok {
 					t.Errorf("metric %s was not recorded (have %v)", name, r.Measurements)
 					continue
 				}
-				if v, err := strconv.ParseFloat(got, 64); err != nil || v < min {
-					t.Errorf("metric %s = %s, want ≥ %v", name, got, min)
+				v, err := strconv.ParseFloat(got, 64)
+				switch {
+				case err != nil:
+					t.Errorf("metric %s = %q is not a number", name, got)
+				case isMax && v > bound:
+					t.Errorf("metric %s = %v, want ≤ %v", name, v, bound)
+				case !isMax && v < bound:
+					t.Errorf("metric %s = %v, want ≥ %v", name, v, bound)
 				}
 			}
 			if _, err := os.Stat(r.HTML); err != nil {

@@ -284,3 +284,15 @@ func splitIndices(n int, labels []int, seed int64, fractions []float64, name str
 	}
 	return parts, nil
 }
+
+// ApplySplit standardizes every part of a split with the statistics fitted on the training
+// data (nil parts stay nil).
+func (st *Standardizer) ApplySplit(s *Split) *Split {
+	out := &Split{}
+	for _, p := range []struct{ in, out **Dataset }{{&s.Train, &out.Train}, {&s.Val, &out.Val}, {&s.Test, &out.Test}} {
+		if *p.in != nil {
+			*p.out = st.Apply(*p.in)
+		}
+	}
+	return out
+}

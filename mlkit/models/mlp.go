@@ -106,3 +106,7 @@ func activationByName(name string) (activation.Type, error) {
 	}
 	return activation.TypeNone, fmt.Errorf("unknown activation %q; use relu, gelu, swish, tanh, sigmoid, leaky_relu or none", name)
 }
+
+// Linear returns a model with no hidden layer: logistic regression for classification tasks,
+// linear regression for regression. It is the baseline to beat.
+func Linear() *MLPConfig { return &MLPConfig{Hidden: []int{}, ActivationN: "none"} }
