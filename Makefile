@@ -16,7 +16,7 @@ MEDGO := bin/medgo
 TEST_TIMEOUT ?= 45m
 FUZZ_TIME ?= 2s
 
-.PHONY: setup tutorials quick test vet lab bench fuzz book clean
+.PHONY: setup tutorials quick test vet lab bench fuzz fuzz-short book clean
 
 setup:
 	bash kernel/setup.sh
@@ -35,6 +35,19 @@ vet:
 
 test: setup vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) fuzz-short
+
+# Loaders of user files are fuzzed: briefly in `make test`, longer with `make fuzz`.
+FUZZ_TARGETS := FuzzIDX FuzzNPY FuzzCSV FuzzUCR FuzzSMILES FuzzDNA
+
+fuzz-short:
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $$t for $(FUZZ_TIME)"; \
+	  $(GO) test ./mlkit/data -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZ_TIME) >/dev/null || { echo "fuzzing $$t found a failure: see mlkit/data/testdata/fuzz/$$t"; exit 1; }; \
+	done
+
+fuzz:
+	$(MAKE) fuzz-short FUZZ_TIME=60s
 
 lab: setup
 	$(MEDGO) lab
