@@ -78,44 +78,6 @@ func cmdBook(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// ipynb is the part of an executed notebook that the book renders.
-type ipynb struct {
-	Cells []ipynbCell `json:"cells"`
-}
-
-type ipynbCell struct {
-	CellType       string `json:"cell_type"`
-	ExecutionCount *int   `json:"execution_count"`
-	Source         any    `json:"source"`
-	Metadata       struct {
-		Execution map[string]any `json:"execution"`
-	} `json:"metadata"`
-	Attachments map[string]map[string]any `json:"attachments"`
-	Outputs     []ipynbOutput             `json:"outputs"`
-}
-
-type ipynbOutput struct {
-	OutputType string         `json:"output_type"`
-	Name       string         `json:"name"`
-	Text       any            `json:"text"`
-	Data       map[string]any `json:"data"`
-	EName      string         `json:"ename"`
-	EValue     string         `json:"evalue"`
-	Traceback  []string       `json:"traceback"`
-}
-
-func loadIpynb(path string) (*ipynb, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var nb ipynb
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		return nil, fmt.Errorf("%s is not a Jupyter notebook (%v); remove it from the directory or run medgo run again to rewrite it", path, err)
-	}
-	return &nb, nil
-}
-
 // bookPage is one notebook of the book.
 type bookPage struct {
 	File string // the page's file name, NAME.html

@@ -196,36 +196,6 @@ func runOne(pj pythonJupyter, script, notebook string, opts runOptions) Notebook
 	return res
 }
 
-// notebookFile is the part of an .ipynb that medgo reads.
-type notebookFile struct {
-	Cells []struct {
-		CellType       string `json:"cell_type"`
-		ExecutionCount *int   `json:"execution_count"`
-		Source         any    `json:"source"`
-		Outputs        []struct {
-			OutputType string         `json:"output_type"`
-			Name       string         `json:"name"`
-			Text       any            `json:"text"`
-			Data       map[string]any `json:"data"`
-			EName      string         `json:"ename"`
-			EValue     string         `json:"evalue"`
-			Traceback  []string       `json:"traceback"`
-		} `json:"outputs"`
-	} `json:"cells"`
-}
-
-func readNotebook(path string) (*notebookFile, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var nb notebookFile
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		return nil, fmt.Errorf("%s is not a notebook: %w", path, err)
-	}
-	return &nb, nil
-}
-
 // joinText flattens Jupyter's "string or list of strings" fields.
 func joinText(v any) string {
 	switch t := v.(type) {
@@ -252,7 +222,7 @@ var (
 // cellErrorText collects what the failing cell printed about its error: stderr, error
 // outputs and HTML error displays, with markup removed.
 func cellErrorText(executed string, cell int) (text string, executionCount int) {
-	nb, err := readNotebook(executed)
+	nb, err := loadIpynb(executed)
 	if err != nil || cell < 0 || cell >= len(nb.Cells) {
 		return "", 0
 	}
@@ -312,7 +282,7 @@ func tail(s string, n int) string {
 var measurementLine = regexp.MustCompile(`(?m)^medgo:metric ([A-Za-z0-9_.\-]+)=(\S+)`)
 
 func readMeasurements(executed string) map[string]string {
-	nb, err := readNotebook(executed)
+	nb, err := loadIpynb(executed)
 	if err != nil {
 		return nil
 	}
