@@ -205,7 +205,6 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 		}
 	}
 	weights := exampleWeights(tr, s.ClassWeights)
-	ones := exampleWeights(tr, nil)
 	batch := min(s.BatchSize, tr.Len())
 	lrSet := false
 
@@ -250,7 +249,7 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 		}
 		e := Epoch{Epoch: epoch + 1, TrainLoss: sum / float64(max(steps, 1)), LearningRate: lr}
 		if val != nil {
-			e.Val, err = evaluate(evalExec, val, ones[:0], hasMask, run.Task)
+			e.Val, err = evaluate(evalExec, val, run.Task)
 			if err != nil {
 				return err
 			}
@@ -328,41 +327,23 @@ func runStep(step *model.Exec, d *data.Dataset, idx []int, weights []float32, ha
 }
 
 // evaluate computes the validation loss and metrics.
-func evaluate(exec *model.Exec, d *data.Dataset, _ []float32, hasMask bool, task data.Task) (map[string]float64, error) {
+func evaluate(exec *model.Exec, d *data.Dataset, task data.Task) (map[string]float64, error) {
 	n := d.Len()
 	var lossSum float64
 	var probs [][]float64
-	for start := 0; start < n; start += predictBatch {
-		idx := make([]int, 0, predictBatch)
-		for i := start; i < min(n, start+predictBatch); i++ {
-			idx = append(idx, i)
-		}
-		x, mask, y := batchTensors(d, idx)
-		w := make([]float32, len(idx))
-		for i := range w {
-			w[i] = 1
-		}
-		args := []any{x, y, tensors.FromFlatDataAndDimensions(w, len(idx))}
-		if hasMask {
-			args = append(args, mask)
-		}
+	err := inBatches(d, true, func(args []any) error {
 		outs, err := exec.Exec(args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		lossSum += float64(tensors.MustCopyFlatData[float32](outs[0])[0]) * float64(len(idx))
-		flat := tensors.MustCopyFlatData[float32](outs[1])
-		width := outs[1].Shape().Dimensions[1]
-		for i := range idx {
-			row := make([]float64, width)
-			for k := range row {
-				row[k] = float64(flat[i*width+k])
-			}
-			probs = append(probs, row)
-		}
-		for _, o := range outs {
-			o.FinalizeAll()
-		}
+		defer finalize(outs)
+		rows := tensorRows(outs[1])
+		lossSum += float64(tensors.MustCopyFlatData[float32](outs[0])[0]) * float64(len(rows))
+		probs = append(probs, rows...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	m := map[string]float64{"loss": lossSum / float64(n)}
 	p := &Predictions{Task: task, Probs: probs}

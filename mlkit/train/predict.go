@@ -86,39 +86,72 @@ func (r *Run) Predict(d *data.Dataset) (p *Predictions, err error) {
 		}
 	}
 	p = &Predictions{Task: r.Task, Classes: r.Classes}
+	err = inBatches(d, false, func(args []any) error {
+		outs, err := r.predict.Exec(args...)
+		if err != nil {
+			return err
+		}
+		defer finalize(outs)
+		rows := tensorRows(outs[0])
+		if r.Task == data.Regression {
+			p.Values = append(p.Values, rows...)
+		} else {
+			p.Probs = append(p.Probs, rows...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// inBatches calls f with the graph arguments for consecutive batches of d: x, then y and
+// unit weights when withTargets, then the mask when d has one.
+func inBatches(d *data.Dataset, withTargets bool, f func(args []any) error) error {
 	n := d.Len()
 	for start := 0; start < n; start += predictBatch {
 		idx := make([]int, 0, predictBatch)
 		for i := start; i < min(n, start+predictBatch); i++ {
 			idx = append(idx, i)
 		}
-		x, mask, _ := batchTensors(d, idx)
+		x, mask, y := batchTensors(d, idx)
 		args := []any{x}
+		if withTargets {
+			w := make([]float32, len(idx))
+			for i := range w {
+				w[i] = 1
+			}
+			args = append(args, y, tensors.FromFlatDataAndDimensions(w, len(idx)))
+		}
 		if mask != nil {
 			args = append(args, mask)
 		}
-		outs, err := r.predict.Exec(args...)
-		if err != nil {
-			return nil, err
-		}
-		flat := tensors.MustCopyFlatData[float32](outs[0])
-		width := outs[0].Shape().Dimensions[1]
-		for i := range idx {
-			row := make([]float64, width)
-			for k := range row {
-				row[k] = float64(flat[i*width+k])
-			}
-			if r.Task == data.Regression {
-				p.Values = append(p.Values, row)
-			} else {
-				p.Probs = append(p.Probs, row)
-			}
-		}
-		for _, o := range outs {
-			o.FinalizeAll()
+		if err := f(args); err != nil {
+			return err
 		}
 	}
-	return p, nil
+	return nil
+}
+
+// tensorRows converts a [batch, width] float32 tensor to rows of float64.
+func tensorRows(t *tensors.Tensor) [][]float64 {
+	flat := tensors.MustCopyFlatData[float32](t)
+	width := t.Shape().Dimensions[1]
+	rows := make([][]float64, len(flat)/width)
+	for i := range rows {
+		rows[i] = make([]float64, width)
+		for k := range rows[i] {
+			rows[i][k] = float64(flat[i*width+k])
+		}
+	}
+	return rows
+}
+
+func finalize(ts []*tensors.Tensor) {
+	for _, t := range ts {
+		t.FinalizeAll()
+	}
 }
 
 // checkCompatible says what is wrong when d does not fit the run's model.
