@@ -37,8 +37,10 @@ type notebook interface {
 
 type gonbNotebook struct{}
 
-func (gonbNotebook) html(s string)          { gonbui.DisplayHTML(s) }
-func (gonbNotebook) png(data []byte)        { gonbui.DisplayPng(data) }
+// Displays wait for GoNB to acknowledge them (gonbui.Sync): output still in the pipe when the
+// cell's program exits could otherwise be lost.
+func (gonbNotebook) html(s string)          { gonbui.DisplayHTML(s); gonbui.Sync() }
+func (gonbNotebook) png(data []byte)        { gonbui.DisplayPng(data); gonbui.Sync() }
 func (gonbNotebook) update(id, html string) { gonbui.UpdateHTML(id, html) }
 func (gonbNotebook) uniqueID() string       { return gonbui.UniqueId() }
 func (gonbNotebook) err() error             { return gonbui.Error() }

@@ -5,6 +5,7 @@ import (
 	"html"
 	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -174,8 +175,24 @@ func Classify(labels []int, probs [][]float64, classes []string, opts ...Option)
 	}
 
 	if o.bootstrap != nil {
+		// A metric undefined on all the examples (say the NPV of a model that never predicts the
+		// negative class) gets no interval, rather than failing the whole report.
+		var undefined []string
+		for key, v := range data.metrics(nil) {
+			if math.IsNaN(v) {
+				undefined = append(undefined, key)
+			}
+		}
+		slices.Sort(undefined)
+		if len(undefined) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("no confidence interval for %s: undefined on these data", strings.Join(undefined, ", ")))
+		}
 		cis, err := BootstrapMetrics(len(labels), func(idx []int) (map[string]float64, error) {
-			return data.metrics(multiplicities(len(labels), idx)), nil
+			m := data.metrics(multiplicities(len(labels), idx))
+			for _, key := range undefined {
+				delete(m, key)
+			}
+			return m, nil
 		}, *o.bootstrap)
 		if err != nil {
 			return nil, err

@@ -157,6 +157,30 @@ func TestClassifyEdgeCases(t *testing.T) {
 	}
 }
 
+func TestClassifyCIWithUndefinedMetric(t *testing.T) {
+	// A model that calls every example positive has no NPV; the other intervals must still come.
+	labels := []int{0, 1, 0, 1, 1, 0, 1, 0}
+	probs := []float64{0.6, 0.9, 0.7, 0.8, 0.95, 0.55, 0.85, 0.65}
+	r, err := ClassifyBinary(labels, probs, nil, WithCI())
+	if err != nil {
+		t.Fatalf("WithCI on a model that never predicts the negative class: %v", err)
+	}
+	if !math.IsNaN(r.NPV) {
+		t.Errorf("NPV = %v, want NaN", r.NPV)
+	}
+	if _, ok := r.CI["npv"]; ok {
+		t.Errorf("NPV got an interval %v; it is undefined on these data", r.CI["npv"])
+	}
+	for _, key := range []string{"accuracy", "sensitivity", "auc", "brier"} {
+		if c, ok := r.CI[key]; !ok || c.Lower > r.Headline()[key] || c.Upper < r.Headline()[key] {
+			t.Errorf("CI[%q] = %v (present %v), want an interval around %v", key, c, ok, r.Headline()[key])
+		}
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "no confidence interval for npv") {
+		t.Errorf("notes %q do not say that NPV has no interval", r.Notes)
+	}
+}
+
 func TestRegress(t *testing.T) {
 	r, err := Regress([]float64{1, 2, 3, 4}, []float64{1, 3, 2, 6}, WithCI())
 	if err != nil {

@@ -35,7 +35,7 @@ func newProgress(quiet bool, name string, epochs int, backendName string) *progr
 	}
 	if p.notebook {
 		p.id = gonbui.UniqueId()
-		gonbui.UpdateHtml(p.id, p.html("starting…"))
+		gonbui.UpdateHTML(p.id, p.html("starting…"))
 	} else {
 		fmt.Fprintf(p.out, "Training %s on %s\n", name, backendName)
 	}
@@ -49,7 +49,7 @@ func (p *progress) step(epoch int, fraction, loss float64) {
 	p.last = time.Now()
 	status := fmt.Sprintf("epoch %d/%d %3.0f%%  loss %.4f", epoch+1, p.epochs, 100*fraction, loss)
 	if p.notebook {
-		gonbui.UpdateHtml(p.id, p.html(status))
+		gonbui.UpdateHTML(p.id, p.html(status))
 	}
 }
 
@@ -70,7 +70,7 @@ func (p *progress) epoch(h *History) {
 	}
 	p.lines = append(p.lines, line)
 	if p.notebook {
-		gonbui.UpdateHtml(p.id, p.html(""))
+		gonbui.UpdateHTML(p.id, p.html(""))
 	} else {
 		fmt.Fprintln(p.out, line)
 	}
@@ -88,7 +88,8 @@ func (p *progress) finish(h *History) {
 		msg += "; " + h.Stopped
 	}
 	if p.notebook {
-		gonbui.UpdateHtml(p.id, p.html(msg))
+		gonbui.UpdateHTML(p.id, p.html(msg))
+		gonbui.Sync() // the final state must reach the notebook before the cell ends
 	} else {
 		fmt.Fprintln(p.out, msg)
 	}
