@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
 )
 
 // Pinned versions of the tools GoNB runs. gonb itself is pinned by go.mod (a tool line) and
@@ -136,7 +138,7 @@ func kernelEnv(root, goBin string) map[string]string {
 		"GOPROXY":     "off",
 		"GOTOOLCHAIN": "local",
 		// mlkit's default: the pure-Go backend, and no XLA download from a cell.
-		"GOMLX_BACKEND":         "go",
+		"GOMLX_BACKEND":         backend.DefaultConfig,
 		"GOMLX_NO_AUTO_INSTALL": "1",
 	}
 	if supportsSIMD(goBin) {

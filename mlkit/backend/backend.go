@@ -22,6 +22,12 @@ import (
 // EnvVar is MedGo's own environment variable for choosing a backend; it wins over GOMLX_BACKEND.
 const EnvVar = "MEDGO_BACKEND"
 
+// DefaultConfig is the pure-Go backend running one graph operation at a time; each operation
+// (a matrix product, a convolution's patches) still uses every core. Running independent
+// operations in parallel can deadlock the backend's worker pool on small machines (seen with a
+// transformer's training step on 2 cores), and gains little there.
+const DefaultConfig = "go:ops_sequential"
+
 // xlaConfig is set by xla.go in builds tagged "xla" when a PJRT plugin was found; empty otherwise.
 var xlaConfig func() (config string, ok bool)
 
@@ -43,7 +49,7 @@ func Config() (config, reason string) {
 			return c, "XLA PJRT plugin found"
 		}
 	}
-	return "go", "pure-Go backend (no XLA plugin installed)"
+	return DefaultConfig, "pure-Go backend (no XLA plugin installed)"
 }
 
 // Get returns the process-wide backend, creating it on first use.

@@ -130,9 +130,10 @@ func TestFitIsRepeatableAndResumes(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("want an interruption error, got %v", err)
 	}
+	// The signal arrives asynchronously, so the epoch in progress may still finish.
 	ck, err := loadCheckpoint(filepath.Join(dir, "c", latestFile))
-	if err != nil || ck.Epoch != 2 {
-		t.Fatalf("after the interrupt latest.ckpt should hold epoch 2: %v, %+v", err, ck)
+	if err != nil || ck.Epoch < 2 || ck.Epoch > 3 {
+		t.Fatalf("after the interrupt latest.ckpt should hold epoch 2 or 3 of 4: err %v", err)
 	}
 	trainer.OnEpoch = nil
 	resumed, err := trainer.Fit(split)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs PyTorch for the benchmark's comparison (Debian package python3-torch) when it is
+# missing and can be installed: as root, or with password-less sudo. Never fails the benchmark:
+# without PyTorch, the report says "PyTorch: not available" and why.
+set -uo pipefail
+
+python=/usr/bin/python3
+if "$python" -c 'import torch' 2>/dev/null; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "bench: PyTorch is missing and this is not a Debian/Ubuntu system; the report will have no PyTorch figures." >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo"
+  else
+    echo "bench: PyTorch is missing; to compare with it, run: sudo apt-get install -y python3-torch" >&2
+    exit 0
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  $sudo apt-get update -qq || true
+fi
+if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  echo "bench: python3-torch is not available from this system's package sources; the report will have no PyTorch figures." >&2
+  exit 0
+fi
+echo "Installing PyTorch from the OS packages: python3-torch"
+$sudo apt-get install -y -qq --no-install-recommends python3-torch >/dev/null ||
+  echo "bench: installing python3-torch failed; the report will have no PyTorch figures." >&2
+exit 0
