@@ -41,10 +41,7 @@ test: setup vet
 FUZZ_TARGETS := FuzzIDX FuzzNPY FuzzCSV FuzzUCR FuzzSMILES FuzzDNA
 
 fuzz-short:
-	@for t in $(FUZZ_TARGETS); do \
-	  echo "fuzz $$t for $(FUZZ_TIME)"; \
-	  $(GO) test ./mlkit/data -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZ_TIME) >/dev/null || { echo "fuzzing $$t found a failure: see mlkit/data/testdata/fuzz/$$t"; exit 1; }; \
-	done
+	GO=$(GO) bash .ci/fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 fuzz:
 	$(MAKE) fuzz-short FUZZ_TIME=60s
