@@ -118,6 +118,8 @@ func (c *Config) EarlyStopping(monitor string, patience int) *Config {
 }
 
 // Monitor selects the validation metric that picks the best weights, without early stopping.
+// It may also be "train_loss": the epoch with the lowest training loss is kept (usually the last
+// one, the weights Keras's fit returns), while the validation metrics are still reported.
 func (c *Config) Monitor(monitor string) *Config { c.s.Monitor = monitor; return c }
 
 // Seed makes initialization, shuffling and dropout repeatable (default 1).
@@ -176,7 +178,7 @@ func (s *Settings) validate() error {
 		return bad("patience", s.Patience, "use 0 (no early stopping) or more")
 	}
 	if _, ok := monitors[s.Monitor]; !ok {
-		return bad("monitor", s.Monitor, "use val_loss, val_accuracy, val_auc or val_rmse")
+		return bad("monitor", s.Monitor, "use val_loss, val_accuracy, val_auc, val_rmse or train_loss")
 	}
 	for i, w := range s.ClassWeights {
 		if !(w > 0) {

@@ -150,6 +150,27 @@ func TestFitIsRepeatableAndResumes(t *testing.T) {
 	}
 }
 
+func TestMonitorTrainLossKeepsLowestTrainingLoss(t *testing.T) {
+	split := &data.Split{Train: synthetic(256, 1), Val: synthetic(64, 2)}
+	run, err := New("last", models.MLP(16).Done()).Epochs(4).Monitor("train_loss").Dir(t.TempDir()).Quiet().Done().Fit(split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := run.History
+	lowest := 0
+	for i, e := range h.Epochs {
+		if _, ok := e.Val["loss"]; !ok {
+			t.Errorf("epoch %d: validation loss missing while monitoring train_loss", e.Epoch)
+		}
+		if e.TrainLoss < h.Epochs[lowest].TrainLoss {
+			lowest = i
+		}
+	}
+	if h.Monitor != "train_loss" || h.BestEpoch != lowest+1 {
+		t.Errorf("monitor %q, best epoch %d; want train_loss and epoch %d (lowest training loss)", h.Monitor, h.BestEpoch, lowest+1)
+	}
+}
+
 func TestFitRejectsBadInputBeforeTraining(t *testing.T) {
 	good := synthetic(32, 1)
 	badShape := synthetic(8, 2)
