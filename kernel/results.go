@@ -1,7 +1,9 @@
 package main
 
-// Results recording: after a full "medgo run" of every notebook, notebooks/RESULTS.md gets a
-// generated table of what each notebook measured, with the machine and toolchain it ran on.
+// Results recording: a full (not quick) "medgo run" of the bundled notebooks records in
+// notebooks/RESULTS.md what each notebook measured, with the machine and toolchain it ran on.
+// Rows of notebooks that were not part of the run are kept with the date of their own run, so a
+// notebook can be rerun alone without losing the others' figures.
 
 import (
 	"bufio"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +32,7 @@ type resultRow struct {
 	Wall     time.Duration
 	Metrics  map[string]string // headline figures recorded with display.Record
 	Backend  string            // compute backend(s) the training progress reported; "" if none
+	Date     time.Time         // when the run that produced the row was made; zero if unknown
 }
 
 // rowFromResult turns a medgo run result into a table row, reading the backend off the
@@ -56,34 +60,57 @@ type runInfo struct {
 }
 
 // resultsFile decides where medgo run records its results: the path given with --results
-// (none when it is empty), else notebooks/RESULTS.md in the checkout, but only for a full
-// run of the default notebooks, so that quick runs and partial runs never overwrite it.
+// (none when it is empty), else notebooks/RESULTS.md in the checkout, but only for a full run
+// of notebooks that live in the checkout's notebooks directory, so that quick runs and runs of
+// other notebooks never touch it.
 func resultsFile(fs *flag.FlagSet, value, root string, quick bool) string {
 	explicit := false
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "results" })
 	if explicit {
 		return value
 	}
-	if quick || fs.NArg() > 0 || value == "" {
+	if quick || value == "" {
 		return ""
+	}
+	dir := filepath.Join(root, "notebooks")
+	for _, nb := range fs.Args() {
+		abs, err := filepath.Abs(nb)
+		if err != nil || filepath.Dir(abs) != dir {
+			return ""
+		}
 	}
 	return filepath.Join(root, value)
 }
 
-// writeResults writes the Markdown results of a run to path.
-func writeResults(path string, results []NotebookResult, command string) error {
-	rows := make([]resultRow, len(results))
-	for i, r := range results {
-		rows[i] = rowFromResult(r)
-	}
+// writeResults records the results of a run in the Markdown file at path. Rows already in the
+// file for notebooks outside this run are kept while the notebook still exists (keep reports
+// that), so that rerunning one notebook updates its row only.
+func writeResults(path string, results []NotebookResult, command string, keep func(notebook string) bool) error {
 	info := currentRunInfo(command)
-	var errs []string
+	rows := make([]resultRow, 0, len(results))
+	ran := map[string]bool{}
+	var failures []string
 	for _, r := range results {
+		row := rowFromResult(r)
+		row.Date = info.Date
+		rows = append(rows, row)
+		ran[r.Notebook] = true
 		if !r.OK() {
-			errs = append(errs, fmt.Sprintf("%s: %s", r.Notebook, firstLine(r.ErrorText)))
+			failures = append(failures, fmt.Sprintf("%s: %s", r.Notebook, firstLine(r.ErrorText)))
 		}
 	}
-	text := formatResults(rows, info, errs)
+	if old, err := os.ReadFile(path); err == nil {
+		oldRows, oldFailures := parseResults(string(old))
+		for _, row := range oldRows {
+			if !ran[row.Notebook] && keep(row.Notebook) {
+				rows = append(rows, row)
+				failures = append(failures, oldFailures[row.Notebook]...)
+			}
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Notebook < rows[j].Notebook })
+	sort.Strings(failures)
+	text := formatResults(rows, info, failures)
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
 		return fmt.Errorf("cannot record the results in %s: %w (pass --results PATH for another file, or --results= to skip)", path, err)
@@ -95,25 +122,122 @@ func writeResults(path string, results []NotebookResult, command string) error {
 	return nil
 }
 
+// resultsDateFormat is how a row's run date is written.
+const resultsDateFormat = "2006-01-02 15:04"
+
+// parseResults reads back the table rows and failure lines of a results file that
+// formatResults wrote. Lines it does not recognise are ignored: the file is regenerated anyway.
+func parseResults(text string) (rows []resultRow, failures map[string][]string) {
+	failures = map[string][]string{}
+	inFailures := false
+	for _, line := range strings.Split(text, "\n") {
+		switch {
+		case line == "Failures:":
+			inFailures = true
+		case inFailures && strings.HasPrefix(line, "- "):
+			if name, _, ok := strings.Cut(line[2:], ": "); ok {
+				failures[name] = append(failures[name], line[2:])
+			}
+		case inFailures && line != "":
+			inFailures = false
+		}
+		cells := tableCells(line)
+		if len(cells) != 6 || cells[0] == "Notebook" || strings.HasPrefix(cells[0], ":-") {
+			continue
+		}
+		row := resultRow{Notebook: cells[0], Status: cells[1], OK: cells[1] == "ok", Wall: parseWall(cells[2]),
+			Metrics: parseMetrics(cells[3])}
+		if cells[4] != "–" {
+			row.Backend = cells[4]
+		}
+		if d, err := time.Parse(resultsDateFormat, cells[5]); err == nil {
+			row.Date = d
+		}
+		rows = append(rows, row)
+	}
+	return rows, failures
+}
+
+// tableCells splits a Markdown table line into its cells, undoing mdCell's escaping; nil when
+// the line is not a table row.
+func tableCells(line string) []string {
+	if !strings.HasPrefix(line, "| ") || !strings.HasSuffix(line, " |") {
+		return nil
+	}
+	var cells []string
+	var cell strings.Builder
+	body := line[1 : len(line)-1]
+	for i := 0; i < len(body); i++ {
+		switch {
+		case body[i] == '\\' && i+1 < len(body) && body[i+1] == '|':
+			cell.WriteByte('|')
+			i++
+		case body[i] == '|':
+			cells = append(cells, strings.TrimSpace(cell.String()))
+			cell.Reset()
+		default:
+			cell.WriteByte(body[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(cell.String()))
+}
+
+// parseMetrics reads metricsText's "NAME=VALUE, NAME=VALUE" back.
+func parseMetrics(s string) map[string]string {
+	if s == "–" || s == "" {
+		return nil
+	}
+	m := map[string]string{}
+	for _, part := range strings.Split(s, ", ") {
+		if k, v, ok := strings.Cut(part, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// parseWall reads formatWall's text back; 0 for "–" or anything else.
+func parseWall(s string) time.Duration {
+	if strings.HasSuffix(s, "s") && !strings.ContainsAny(s, "hm") {
+		if f, err := strconv.ParseFloat(strings.TrimSuffix(s, "s"), 64); err == nil {
+			return time.Duration(f * float64(time.Second))
+		}
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
 // formatResults renders the results as a Markdown document: a table with one row per
-// notebook, the failures' first lines, and how the run was made.
+// notebook, the total wall time, the failures' first lines, and how the latest run was made.
 func formatResults(rows []resultRow, info runInfo, failures []string) string {
 	var b strings.Builder
 	b.WriteString("# Notebook results\n\n")
-	b.WriteString("<!-- Generated by medgo run; a full run of every notebook rewrites this file. -->\n\n")
-	b.WriteString("| Notebook | Status | Wall time | Headline metrics | Backend |\n")
-	b.WriteString("|:--|:--|--:|:--|:--|\n")
+	b.WriteString("<!-- Generated by medgo run: a full run of bundled notebooks updates their rows. -->\n\n")
+	b.WriteString("| Notebook | Status | Wall time | Headline metrics | Backend | Run (UTC) |\n")
+	b.WriteString("|:--|:--|--:|:--|:--|:--|\n")
+	var total time.Duration
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCell(r.Notebook), mdCell(r.Status), formatWall(r.Wall),
-			mdCell(metricsText(r.Metrics, ", ")), mdCell(orDash(r.Backend)))
+		date := "–"
+		if !r.Date.IsZero() {
+			date = r.Date.UTC().Format(resultsDateFormat)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(r.Notebook), mdCell(r.Status), formatWall(r.Wall),
+			mdCell(metricsText(r.Metrics, ", ")), mdCell(orDash(r.Backend)), date)
+		total += r.Wall
 	}
+	fmt.Fprintf(&b, "\nTotal wall time: %s for %d notebooks.\n", formatWall(total), len(rows))
 	if len(failures) > 0 {
 		b.WriteString("\nFailures:\n\n")
 		for _, f := range failures {
 			fmt.Fprintf(&b, "- %s\n", f)
 		}
 	}
-	fmt.Fprintf(&b, "\n- Date: %s\n", info.Date.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "\nLatest run:\n\n")
+	fmt.Fprintf(&b, "- Date: %s\n", info.Date.UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- Machine: %s\n", info.Machine)
 	fmt.Fprintf(&b, "- Go: %s\n", info.Go)
 	fmt.Fprintf(&b, "- Command: `%s`\n", info.Command)

@@ -74,7 +74,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.OutDir, "out", "", "directory for executed notebooks and HTML (default: <checkout>/out)")
 	fs.DurationVar(&opts.CellTimeout, "timeout", 30*time.Minute, "time limit for one cell")
 	fs.BoolVar(&opts.Quick, "quick", false, "set "+QuickEnv+"=1: notebooks use small subsets and few epochs")
-	resultsPath := fs.String("results", defaultResultsFile, "Markdown results file; by default written, in the checkout, only after a full run of every notebook; a given path is always written; empty: do not write")
+	resultsPath := fs.String("results", defaultResultsFile, "Markdown results file; by default notebooks/RESULTS.md in the checkout, updated by full (not --quick) runs of bundled notebooks; a given path is always written; empty: do not write")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: medgo run [flags] [NOTEBOOK.ipynb ...]   (default: every notebook in notebooks/)")
 		fs.PrintDefaults()
@@ -110,7 +110,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	printTable(stdout, results)
 	if path := resultsFile(fs, *resultsPath, root, opts.Quick); path != "" {
-		if err := writeResults(path, results, shellJoin(append([]string{"medgo", "run"}, args...))); err != nil {
+		stillBundled := func(notebook string) bool {
+			_, err := os.Stat(filepath.Join(root, "notebooks", notebook+".ipynb"))
+			return err == nil
+		}
+		if err := writeResults(path, results, shellJoin(append([]string{"medgo", "run"}, args...)), stillBundled); err != nil {
 			fmt.Fprintln(stderr, "medgo run:", err)
 			return 1
 		}
