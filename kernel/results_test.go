@@ -234,3 +234,24 @@ func TestShellJoin(t *testing.T) {
 		}
 	}
 }
+
+func TestRunRefusesAKernelOfAnotherCheckout(t *testing.T) {
+	dataDir := t.TempDir()
+	t.Setenv("JUPYTER_DATA_DIR", dataDir)
+	spec := filepath.Join(dataDir, "kernels", KernelName)
+	if err := os.MkdirAll(spec, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	other := `{"argv": ["/elsewhere/bin/gonb", "--kernel", "{connection_file}", "--go_work=/elsewhere"], "display_name": "Go (MedGo)", "language": "go"}`
+	if err := os.WriteFile(filepath.Join(spec, "kernel.json"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	rc := cmdRun([]string{"--out", t.TempDir(), filepath.Join(bookFixtures, "02-vitals-summary.ipynb")}, &stdout, &stderr)
+	if rc != 1 || !strings.Contains(stderr.String(), "another checkout") || !strings.Contains(stderr.String(), "medgo install") {
+		t.Errorf("medgo run with a kernel of another checkout: rc %d, stderr %q; want 1 and a fix naming medgo install", rc, stderr.String())
+	}
+	if strings.Contains(stdout.String(), "▶") {
+		t.Errorf("notebooks were run with the wrong kernel:\n%s", stdout.String())
+	}
+}

@@ -99,8 +99,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if _, err := os.Stat(filepath.Join(kernelDir(), "kernel.json")); err != nil {
-		fmt.Fprintf(stderr, "medgo run: kernel %q is not installed in %s; run: medgo install\n", KernelName, kernelDir())
+	// A kernel installed from another checkout would run these notebooks against that
+	// checkout's mlkit, and one whose gonb is gone fails every notebook in its first cell.
+	if c := kernelCheck(root); !c.OK {
+		fmt.Fprintf(stderr, "medgo run: kernel %q: %s\n  fix: %s\n", KernelName, c.Detail, c.Fix)
 		return 1
 	}
 	results, err := runNotebooks(notebooks, opts, stdout)
