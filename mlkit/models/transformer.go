@@ -260,8 +260,28 @@ func (c *TransformerConfig) selfAttention(b *Builder, scope *model.Scope, x, mas
 		penalty := graph.MulScalar(graph.OneMinus(mask), -1e9)
 		scores = graph.Add(scores, graph.Reshape(penalty, batch, 1, 1, length))
 	}
-	weights := graph.Softmax(scores, -1)
+	var weights *graph.Node
+	if b.Training {
+		weights = softmaxForTraining(scores)
+	} else {
+		weights = graph.Softmax(scores, -1)
+	}
 	b.RecordAttention(weights)
 	out := graph.Reshape(graph.Einsum("bhqk,bkhd->bqhd", weights, v), batch, length, d)
 	return dense(scope.In("output"), out, d)
+}
+
+// softmaxForTraining is graph.Softmax over the last axis with its gradient written in terms of
+// the softmax output w: w·(v − Σ v·w) for the incoming gradient v. graph.Softmax adds a
+// decomposed copy of itself (with an Exp op) to training graphs for its gradient, and on the
+// pure-Go backend built with GOEXPERIMENT=simd that Exp runs up to 100× slower than usual (Go's
+// math.Exp mixes SSE and AVX instructions, which stall after the SIMD matrix products); this
+// made a transformer's training step about 5× slower. The value is graph.Softmax's, fused where
+// the backend can, and y − StopGradient(y) adds exactly zero while routing the gradient.
+func softmaxForTraining(scores *graph.Node) *graph.Node {
+	w := graph.Softmax(graph.StopGradient(scores), -1)
+	y := graph.IdentityWithCustomGradient(scores, func(_, v *graph.Node) *graph.Node {
+		return graph.Mul(w, graph.Sub(v, graph.ReduceAndKeep(graph.Mul(v, w), graph.ReduceSum, -1)))
+	})
+	return graph.Add(w, graph.Sub(y, graph.StopGradient(y)))
 }
