@@ -11,6 +11,10 @@ endif
 # The pure-Go backend's fast matmul needs this experiment at build time.
 export GOEXPERIMENT ?= simd
 export GOTOOLCHAIN ?= local
+# On amd64, math.Exp's FMA path is slow after the SIMD matrix products (see kernel/install.go).
+ifeq ($(shell uname -m),x86_64)
+export GODEBUG ?= cpu.fma=off
+endif
 
 MEDGO := bin/medgo
 TEST_TIMEOUT ?= 45m

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -143,9 +144,19 @@ func kernelEnv(root, goBin string) map[string]string {
 	}
 	if supportsSIMD(goBin) {
 		env["GOEXPERIMENT"] = "simd" // the pure-Go backend's fast matmul
+		if runtime.GOARCH == "amd64" {
+			env["GODEBUG"] = slowExpWorkaround
+		}
 	}
 	return env
 }
+
+// slowExpWorkaround keeps math.Exp fast in cell programs. After the SIMD matrix products,
+// math.Exp's FMA code path runs about 100× slower (measured 1.9 µs instead of 13–26 ns a
+// call); the backend computes exp, sigmoid and tanh with it, so recurrent networks trained
+// 1.5–2.2× slower (make bench, LSTM and GRU steps). Turning FMA off for the Go runtime's own
+// choices leaves the matrix products' speed as it was.
+const slowExpWorkaround = "cpu.fma=off"
 
 func supportsSIMD(goBin string) bool {
 	cmd := exec.Command(goBin, "env", "GOEXPERIMENT")

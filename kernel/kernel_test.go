@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -98,6 +99,9 @@ func TestInstallKernelSpec(t *testing.T) {
 	}
 	if spec.Env["GOPROXY"] != "off" {
 		t.Errorf("GOPROXY = %q: cells must not look modules up on the network", spec.Env["GOPROXY"])
+	}
+	if spec.Env["GOEXPERIMENT"] == "simd" && runtime.GOARCH == "amd64" && spec.Env["GODEBUG"] != slowExpWorkaround {
+		t.Errorf("GODEBUG = %q with GOEXPERIMENT=simd on amd64; want %q (math.Exp is slow otherwise)", spec.Env["GODEBUG"], slowExpWorkaround)
 	}
 	path := filepath.SplitList(spec.Env["PATH"])
 	if len(path) < 2 || path[0] != filepath.Join(root, "bin") {

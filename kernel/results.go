@@ -8,6 +8,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -56,6 +57,7 @@ type runInfo struct {
 	Date    time.Time
 	Machine string // CPU model and count, and GPUs when nvidia-smi lists any
 	Go      string // Go version, with GOEXPERIMENT when set
+	Kernel  string // the kernel's settings that change speed: backend, GOEXPERIMENT, GODEBUG
 	Command string
 }
 
@@ -240,6 +242,9 @@ func formatResults(rows []resultRow, info runInfo, failures []string) string {
 	fmt.Fprintf(&b, "- Date: %s\n", info.Date.UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- Machine: %s\n", info.Machine)
 	fmt.Fprintf(&b, "- Go: %s\n", info.Go)
+	if info.Kernel != "" {
+		fmt.Fprintf(&b, "- Kernel environment: %s\n", info.Kernel)
+	}
 	fmt.Fprintf(&b, "- Command: `%s`\n", info.Command)
 	return b.String()
 }
@@ -303,10 +308,30 @@ func formatWall(d time.Duration) string {
 
 // currentRunInfo describes this machine and toolchain.
 func currentRunInfo(command string) runInfo {
-	info := runInfo{Date: time.Now(), Command: command, Go: toolchainText()}
+	info := runInfo{Date: time.Now(), Command: command, Go: toolchainText(), Kernel: kernelSettings()}
 	cpuinfo, _ := os.ReadFile("/proc/cpuinfo")
 	info.Machine = machineText(cpuModel(string(cpuinfo)), runtime.NumCPU(), gpuNames())
 	return info
+}
+
+// kernelSettings lists the installed kernel's environment settings that change how fast cells
+// run, as NAME=VALUE; "" when the kernelspec cannot be read.
+func kernelSettings() string {
+	raw, err := os.ReadFile(filepath.Join(kernelDir(), "kernel.json"))
+	if err != nil {
+		return ""
+	}
+	var spec kernelSpec
+	if json.Unmarshal(raw, &spec) != nil {
+		return ""
+	}
+	var parts []string
+	for _, name := range []string{"GOMLX_BACKEND", "MEDGO_BACKEND", "GOEXPERIMENT", "GODEBUG"} {
+		if v, ok := spec.Env[name]; ok {
+			parts = append(parts, name+"="+v)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // cpuModel is the processor name in /proc/cpuinfo ("model name", or "Model" on some ARM

@@ -22,6 +22,7 @@ func TestFormatResults(t *testing.T) {
 		Date:    time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC),
 		Machine: "AMD EPYC 7B13, 2 logical CPUs",
 		Go:      "go1.26.8, GOEXPERIMENT=simd",
+		Kernel:  "GOMLX_BACKEND=go GODEBUG=cpu.fma=off",
 		Command: "medgo run",
 	}
 	want := `# Notebook results
@@ -45,6 +46,7 @@ Latest run:
 - Date: 2026-03-02 09:30 UTC
 - Machine: AMD EPYC 7B13, 2 logical CPUs
 - Go: go1.26.8, GOEXPERIMENT=simd
+- Kernel environment: GOMLX_BACKEND=go GODEBUG=cpu.fma=off
 - Command: ` + "`medgo run`" + `
 `
 	got := formatResults(rows, info, []string{"03-chest-xray: panic: out of memory"})
