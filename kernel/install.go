@@ -152,10 +152,10 @@ func kernelEnv(root, goBin string) map[string]string {
 }
 
 // slowExpWorkaround keeps math.Exp fast in cell programs. After the SIMD matrix products,
-// math.Exp's FMA code path runs about 100× slower (measured 1.9 µs instead of 13–26 ns a
-// call); the backend computes exp, sigmoid and tanh with it, so recurrent networks trained
-// 1.5–2.2× slower (make bench, LSTM and GRU steps). Turning FMA off for the Go runtime's own
-// choices leaves the matrix products' speed as it was.
+// math.Exp's FMA code path turns slow; the backend computes exp, sigmoid and tanh with it, so
+// LSTM and GRU training steps ran 1.5–2.2× slower (bench --sections rnn, with and without
+// this setting). Turning FMA off for the Go runtime's own choices left the seed CNN's fastest
+// training step as it was.
 const slowExpWorkaround = "cpu.fma=off"
 
 func supportsSIMD(goBin string) bool {
