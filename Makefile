@@ -27,8 +27,11 @@ setup:
 	$(GO) build -o $(MEDGO) ./kernel
 	$(MEDGO) install
 
+# A full tutorial's longest cell (MNIST training) takes about 20 minutes on two cores.
+CELL_TIMEOUT ?= 90m
+
 tutorials: setup
-	$(MEDGO) run
+	$(MEDGO) run --timeout $(CELL_TIMEOUT)
 
 quick: setup
 	$(MEDGO) run --quick
