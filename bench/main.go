@@ -190,6 +190,9 @@ func newReport(args []string, opt *options) *Report {
 	if exp := goExperiment(); exp != "" {
 		cmd = "GOEXPERIMENT=" + exp + " " + cmd
 	}
+	if dbg := os.Getenv("GODEBUG"); dbg != "" {
+		cmd = "GODEBUG=" + dbg + " " + cmd // cpu.fma=off changes exp's speed (see kernel/install.go)
+	}
 	if os.Getenv("MAKELEVEL") != "" {
 		cmd = "make bench → " + cmd
 	}
