@@ -1,9 +1,10 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,16 +146,14 @@ func doctor(root string) []check {
 
 func kernelCheck(root string) check {
 	c := check{Name: "kernel " + KernelName, Required: true}
-	path := filepath.Join(kernelDir(), "kernel.json")
-	raw, err := os.ReadFile(path)
-	if err != nil {
+	spec, path, err := installedKernelSpec()
+	if errors.Is(err, fs.ErrNotExist) {
 		c.Detail = "not installed in " + kernelDir()
 		c.Fix = "medgo install   (or: make tutorials)"
 		return c
 	}
-	var spec kernelSpec
-	if err := json.Unmarshal(raw, &spec); err != nil {
-		c.Detail = fmt.Sprintf("%s is not valid JSON: %v", path, err)
+	if err != nil {
+		c.Detail = err.Error()
 		c.Fix = "medgo install   (rewrites it)"
 		return c
 	}

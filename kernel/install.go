@@ -123,6 +123,20 @@ func install(root string, prebuild bool, out io.Writer) error {
 }
 
 // kernelEnv is the environment of every notebook cell's build and run.
+// installedKernelSpec reads the kernelspec that medgo install wrote, and says where it is. The
+// error wraps fs.ErrNotExist when no kernel is installed.
+func installedKernelSpec() (spec kernelSpec, path string, err error) {
+	path = filepath.Join(kernelDir(), "kernel.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return spec, path, err
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return spec, path, fmt.Errorf("%s is not valid JSON: %v", path, err)
+	}
+	return spec, path, nil
+}
+
 func kernelEnv(root, goBin string) map[string]string {
 	goDir := filepath.Dir(resolve(goBin))
 	path := []string{filepath.Join(root, "bin"), goDir}

@@ -8,7 +8,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -317,12 +316,8 @@ func currentRunInfo(command string) runInfo {
 // kernelSettings lists the installed kernel's environment settings that change how fast cells
 // run, as NAME=VALUE; "" when the kernelspec cannot be read.
 func kernelSettings() string {
-	raw, err := os.ReadFile(filepath.Join(kernelDir(), "kernel.json"))
+	spec, _, err := installedKernelSpec()
 	if err != nil {
-		return ""
-	}
-	var spec kernelSpec
-	if json.Unmarshal(raw, &spec) != nil {
 		return ""
 	}
 	var parts []string
