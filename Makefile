@@ -20,7 +20,7 @@ MEDGO := bin/medgo
 TEST_TIMEOUT ?= 45m
 FUZZ_TIME ?= 2s
 
-.PHONY: setup tutorials quick test vet lab bench fuzz fuzz-short book clean
+.PHONY: setup tutorials quick test test-clean-setup vet lab bench fuzz fuzz-short book clean
 
 setup:
 	bash kernel/setup.sh
@@ -40,9 +40,14 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l kernel mlkit bench docker 2>/dev/null)" || { gofmt -l kernel mlkit bench docker; echo "gofmt needed"; exit 1; }
 
-test: setup vet
+test: setup vet test-clean-setup
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz-short
+
+# A new user's first run, which a warm cache cannot fake: a copy of the checkout set up with
+# empty GOMODCACHE, GOCACHE and JUPYTER_DATA_DIR, then the quickstart through Jupyter.
+test-clean-setup:
+	MEDGO_TEST_CLEAN_SETUP=1 $(GO) test -count=1 -timeout 30m -v -run '^TestCleanSetup$$' ./kernel
 
 # Loaders of user files are fuzzed: briefly in `make test`, longer with `make fuzz`.
 FUZZ_TARGETS := FuzzIDX FuzzNPY FuzzCSV FuzzUCR FuzzSMILES FuzzDNA

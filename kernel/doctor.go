@@ -107,6 +107,11 @@ func doctor(root string) []check {
 	// Kernelspec.
 	add(kernelCheck(root))
 
+	// The module cache holds everything a cell's offline workspace needs.
+	if goBin != "" {
+		add(cellWorkspaceDoctorCheck(root, goBin))
+	}
+
 	// Backend.
 	config, reason := backend.Config()
 	add(check{Name: "backend", OK: true, Required: true, Detail: fmt.Sprintf("%s — %s", config, reason)})
@@ -142,6 +147,24 @@ func doctor(root string) []check {
 		add(c)
 	}
 	return checks
+}
+
+// cellWorkspaceDoctorCheck runs install's offline-workspace check on the installed kernel's
+// environment (or, with no kernel installed, the one install would write).
+func cellWorkspaceDoctorCheck(root, goBin string) check {
+	c := check{Name: "cell workspace", Required: true}
+	env := kernelEnv(root, goBin)
+	if spec, _, err := installedKernelSpec(); err == nil && spec.Env != nil {
+		env = spec.Env
+	}
+	if err := cellWorkspaceCheck(root, goBin, env); err != nil {
+		c.Detail, _, _ = strings.Cut(err.Error(), "\n")
+		c.Fix = "cd " + root + " && go mod download && bin/medgo install"
+		return c
+	}
+	c.OK = true
+	c.Detail = "every mlkit package resolves in a GoNB-like workspace with GOPROXY=off"
+	return c
 }
 
 func kernelCheck(root string) check {

@@ -78,6 +78,11 @@ func install(root string, prebuild bool, out io.Writer) error {
 	}
 	env := kernelEnv(root, goBin)
 	buildEnv := append(os.Environ(), "GOEXPERIMENT="+env["GOEXPERIMENT"])
+	if err := step("downloading the Go modules go.mod requires (go mod download)", func() error {
+		return downloadModules(root, goBin)
+	}); err != nil {
+		return err
+	}
 	if err := step("building gonb (pinned in go.mod)", func() error {
 		return runIn(root, nil, goBin, "build", "-o", filepath.Join(bin, "gonb"), gonbPackage)
 	}); err != nil {
@@ -104,6 +109,12 @@ func install(root string, prebuild bool, out io.Writer) error {
 		}); err != nil {
 			return err
 		}
+	}
+	// Last before registering: a kernel whose cells cannot build must not be offered.
+	if err := step("checking that notebook cells build offline (GOPROXY=off workspace)", func() error {
+		return cellWorkspaceCheck(root, goBin, env)
+	}); err != nil {
+		return err
 	}
 	spec := kernelSpec{
 		Argv:          []string{filepath.Join(bin, "gonb"), "--kernel", "{connection_file}", "--go_work=" + root},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -109,52 +110,57 @@ func TestBundledNotebooks(t *testing.T) {
 	printTable(&table, results)
 	t.Logf("quick run:\n%s", table.String())
 	for _, r := range results {
-		t.Run(r.Notebook, func(t *testing.T) {
-			if !r.OK() {
-				t.Fatalf("failed in %s:\n%s", r.cellName(), r.ErrorText)
-			}
-			want, ok := readExpectation(t, filepath.Join("..", "notebooks", r.Notebook+".ipynb"))
-			if !ok || len(want.Text)+len(want.MIME)+len(want.Metrics) == 0 {
-				t.Fatalf("notebook %s states no quick-mode expectations: add metadata \"medgo\": {\"quick\": {\"text\", \"mime\", \"metrics\"}}", r.Notebook)
-			}
-			text, mimes, errs := outputsOf(t, r.Executed)
-			if len(errs) > 0 {
-				t.Errorf("error outputs: %v", errs)
-			}
-			for _, re := range want.Text {
-				if !regexp.MustCompile(re).MatchString(text) {
-					t.Errorf("no output matches %q", re)
-				}
-			}
-			for _, group := range want.MIME {
-				found := false
-				for _, m := range strings.Split(group, "|") {
-					found = found || mimes[m]
-				}
-				if !found {
-					t.Errorf("no output of type %s (have %v)", group, mimes)
-				}
-			}
-			for key, bound := range want.Metrics {
-				name, isMax := strings.CutPrefix(key, "max:")
-				got, ok := r.Measurements[name]
-				if !ok {
-					t.Errorf("metric %s was not recorded (have %v)", name, r.Measurements)
-					continue
-				}
-				v, err := strconv.ParseFloat(got, 64)
-				switch {
-				case err != nil:
-					t.Errorf("metric %s = %q is not a number", name, got)
-				case isMax && v > bound:
-					t.Errorf("metric %s = %v, want ≤ %v", name, v, bound)
-				case !isMax && v < bound:
-					t.Errorf("metric %s = %v, want ≥ %v", name, v, bound)
-				}
-			}
-			if _, err := os.Stat(r.HTML); err != nil {
-				t.Errorf("no HTML rendering: %v", err)
-			}
-		})
+		t.Run(r.Notebook, func(t *testing.T) { checkNotebook(t, r, filepath.Join("..", "notebooks")) })
+	}
+}
+
+// checkNotebook fails t unless the executed notebook r ran without error and shows what its
+// source in dir (the notebook's metadata) expects in quick mode.
+func checkNotebook(t *testing.T, r NotebookResult, dir string) {
+	t.Helper()
+	if !r.OK() {
+		t.Fatalf("failed in %s:\n%s", r.cellName(), r.ErrorText)
+	}
+	want, ok := readExpectation(t, filepath.Join(dir, r.Notebook+".ipynb"))
+	if !ok || len(want.Text)+len(want.MIME)+len(want.Metrics) == 0 {
+		t.Fatalf("notebook %s states no quick-mode expectations: add metadata \"medgo\": {\"quick\": {\"text\", \"mime\", \"metrics\"}}", r.Notebook)
+	}
+	text, mimes, errs := outputsOf(t, r.Executed)
+	if len(errs) > 0 {
+		t.Errorf("error outputs: %v", errs)
+	}
+	for _, re := range want.Text {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("no output matches %q", re)
+		}
+	}
+	for _, group := range want.MIME {
+		found := false
+		for _, m := range strings.Split(group, "|") {
+			found = found || mimes[m]
+		}
+		if !found {
+			t.Errorf("no output of type %s (have %v)", group, mimes)
+		}
+	}
+	for key, bound := range want.Metrics {
+		name, isMax := strings.CutPrefix(key, "max:")
+		got, ok := r.Measurements[name]
+		if !ok {
+			t.Errorf("metric %s was not recorded (have %v)", name, r.Measurements)
+			continue
+		}
+		v, err := strconv.ParseFloat(got, 64)
+		switch {
+		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+			t.Errorf("metric %s = %q is not a finite number", name, got)
+		case isMax && v > bound:
+			t.Errorf("metric %s = %v, want ≤ %v", name, v, bound)
+		case !isMax && v < bound:
+			t.Errorf("metric %s = %v, want ≥ %v", name, v, bound)
+		}
+	}
+	if _, err := os.Stat(r.HTML); err != nil {
+		t.Errorf("no HTML rendering: %v", err)
 	}
 }
