@@ -257,3 +257,38 @@ func TestRunRefusesAKernelOfAnotherCheckout(t *testing.T) {
 		t.Errorf("notebooks were run with the wrong kernel:\n%s", stdout.String())
 	}
 }
+
+// Quick runs (make quick, make test) must not replace what a full run (make tutorials) wrote:
+// the executed notebooks that medgo book reads and the trained runs.
+func TestQuickRunsWriteApartFromFullRuns(t *testing.T) {
+	t.Setenv("MEDGO_RUNS", "")
+	root := t.TempDir()
+	full := runOptions{OutDir: defaultOutDir(root, false)}
+	quick := runOptions{OutDir: defaultOutDir(root, true), Quick: true}
+	if full.OutDir == quick.OutDir {
+		t.Fatalf("quick and full runs share the output directory %s", full.OutDir)
+	}
+	if filepath.Dir(filepath.Join(quick.OutDir, "x.ipynb")) == full.OutDir {
+		t.Fatalf("quick notebooks land where the book reads full ones: %s", full.OutDir)
+	}
+	f, q := runsDir(full)+"/", runsDir(quick)+"/"
+	if strings.HasPrefix(q, f) || strings.HasPrefix(f, q) {
+		t.Fatalf("quick runs %s and full runs %s overlap", runsDir(quick), runsDir(full))
+	}
+	// The book's default input holds only the full run's notebooks.
+	for _, o := range []runOptions{full, quick} {
+		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(quick.OutDir, "00-quickstart.ipynb"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if paths, _ := filepath.Glob(filepath.Join(full.OutDir, "*.ipynb")); len(paths) != 0 {
+		t.Fatalf("a quick run's notebook shows among the full run's: %v", paths)
+	}
+	t.Setenv("MEDGO_RUNS", "/elsewhere/runs")
+	if runsDir(quick) != "/elsewhere/runs" {
+		t.Errorf("MEDGO_RUNS should win: %s", runsDir(quick))
+	}
+}

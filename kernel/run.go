@@ -71,12 +71,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	opts := runOptions{Kernel: KernelName}
-	fs.StringVar(&opts.OutDir, "out", "", "directory for executed notebooks and HTML (default: <checkout>/out)")
+	fs.StringVar(&opts.OutDir, "out", "", "directory for executed notebooks and HTML, with trained runs in its runs/ unless MEDGO_RUNS is set (default: <checkout>/out, or <checkout>/out/quick with --quick)")
 	fs.DurationVar(&opts.CellTimeout, "timeout", 30*time.Minute, "time limit for one cell")
 	fs.BoolVar(&opts.Quick, "quick", false, "set "+QuickEnv+"=1: notebooks use small subsets and few epochs")
 	resultsPath := fs.String("results", defaultResultsFile, "Markdown results file; by default notebooks/RESULTS.md in the checkout, updated by full (not --quick) runs of bundled notebooks; a given path is always written; empty: do not write")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: medgo run [flags] [NOTEBOOK.ipynb ...]   (default: every notebook in notebooks/)")
+		fmt.Fprintln(stderr, "Executed notebooks and their HTML go to out/ (quick runs: out/quick/), trained runs to its runs/ (MEDGO_RUNS overrides).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -88,7 +89,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if opts.OutDir == "" {
-		opts.OutDir = filepath.Join(root, "out")
+		opts.OutDir = defaultOutDir(root, opts.Quick)
 	}
 	notebooks := fs.Args()
 	if len(notebooks) == 0 {
@@ -111,6 +112,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	printTable(stdout, results)
+	fmt.Fprintln(stdout, "Trained runs are in", runsDir(opts))
 	if path := resultsFile(fs, *resultsPath, root, opts.Quick); path != "" {
 		stillBundled := func(notebook string) bool {
 			_, err := os.Stat(filepath.Join(root, "notebooks", notebook+".ipynb"))
@@ -128,6 +130,25 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// defaultOutDir is where medgo run writes when --out is not given. Quick runs get a directory of
+// their own, so that `make quick` or `make test` after `make tutorials` never replaces the
+// executed notebooks and trained runs of a full run (which medgo book reads from out/).
+func defaultOutDir(root string, quick bool) string {
+	if quick {
+		return filepath.Join(root, "out", "quick")
+	}
+	return filepath.Join(root, "out")
+}
+
+// runsDir is where the notebooks' trained runs go: $MEDGO_RUNS when set, else beside the
+// executed notebooks (never into the source tree).
+func runsDir(opts runOptions) string {
+	if d := os.Getenv("MEDGO_RUNS"); d != "" {
+		return d
+	}
+	return filepath.Join(opts.OutDir, "runs")
 }
 
 // runNotebooks executes each notebook in turn through the Jupyter client.
@@ -166,8 +187,7 @@ func runOne(pj pythonJupyter, script, notebook string, opts runOptions) Notebook
 	cmd := exec.Command(pj.Python, script, notebook, opts.OutDir, opts.Kernel, fmt.Sprint(int(opts.CellTimeout.Seconds())))
 	cmd.Env = os.Environ()
 	if os.Getenv("MEDGO_RUNS") == "" {
-		// Trained models go beside the executed notebooks, not into the source tree.
-		cmd.Env = append(cmd.Env, "MEDGO_RUNS="+filepath.Join(opts.OutDir, "runs"))
+		cmd.Env = append(cmd.Env, "MEDGO_RUNS="+runsDir(opts))
 	}
 	if opts.Quick {
 		cmd.Env = append(cmd.Env, QuickEnv+"=1")
