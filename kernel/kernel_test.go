@@ -163,8 +163,15 @@ func TestLabCommandDefaults(t *testing.T) {
 	if !strings.Contains(args, "--ip=127.0.0.1") || !strings.Contains(args, "--port=8899") {
 		t.Errorf("args %q should bind 127.0.0.1:8899", args)
 	}
-	if !strings.Contains(url, "?token=") || strings.Contains(args, "token= ") || strings.HasSuffix(args, "token=") {
-		t.Errorf("a token must be generated: url %q args %q", url, args)
+	token, ok := strings.CutPrefix(url[strings.Index(url, "?"):], "?token=")
+	if !ok || len(token) < 32 {
+		t.Errorf("a token must be generated: url %q", url)
+	}
+	if strings.Contains(args, "token") || strings.Contains(args, token) {
+		t.Errorf("the token must not be on the command line (ps shows it): %q", args)
+	}
+	if !slices.Contains(cmd.Env, "JUPYTER_TOKEN="+token) {
+		t.Errorf("the token should reach Jupyter as JUPYTER_TOKEN in its environment")
 	}
 	if cmd.Dir != filepath.Join(root, "notebooks") {
 		t.Errorf("Jupyter should start in notebooks/, got %q", cmd.Dir)
@@ -172,9 +179,9 @@ func TestLabCommandDefaults(t *testing.T) {
 	if _, _, err := labCommand(root, "not-an-ip", 8899, "", false, true); err == nil {
 		t.Error("an invalid --ip should be refused")
 	}
-	_, url, _ = labCommand(root, "127.0.0.1", 8899, "", true, true)
-	if strings.Contains(url, "token") {
-		t.Errorf("--no-token-i-understand should drop the token, url %q", url)
+	cmd, url, _ = labCommand(root, "127.0.0.1", 8899, "", true, true)
+	if strings.Contains(url, "token") || !slices.Contains(cmd.Args, "--NotebookApp.token=") && !slices.Contains(cmd.Args, "--ServerApp.token=") {
+		t.Errorf("--no-token-i-understand should set an empty token: url %q args %q", url, cmd.Args)
 	}
 }
 

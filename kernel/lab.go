@@ -9,8 +9,11 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"syscall"
+	"time"
 )
 
 func cmdLab(args []string, stdout, stderr io.Writer) int {
@@ -36,11 +39,44 @@ func cmdLab(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Starting Jupyter in %s\nOpen %s\n", cmd.Dir, url)
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
-	if err := cmd.Run(); err != nil {
+	if err := runForwardingSignals(cmd, labStopGrace); err != nil {
 		fmt.Fprintln(stderr, "medgo lab:", err)
 		return 1
 	}
 	return 0
+}
+
+// labStopGrace is how long Jupyter gets to shut its kernels down after SIGTERM before it is
+// killed.
+const labStopGrace = 20 * time.Second
+
+// runForwardingSignals runs cmd and passes SIGINT and SIGTERM on to it, then waits for it to
+// exit: stopping medgo lab (a service manager's SIGTERM, Ctrl-C) must stop the Jupyter server
+// and its kernels too, never leave them running with the token. A child that ignores SIGTERM
+// is killed after grace.
+func runForwardingSignals(cmd *exec.Cmd, grace time.Duration) error {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var kill <-chan time.Time
+	for {
+		select {
+		case s := <-sigs:
+			_ = cmd.Process.Signal(s)
+			if s == syscall.SIGTERM && kill == nil {
+				kill = time.After(grace)
+			}
+		case <-kill:
+			_ = cmd.Process.Kill()
+		case err := <-done:
+			return err
+		}
+	}
 }
 
 // labCommand builds the Jupyter command line: JupyterLab when installed, else the classic
@@ -72,8 +108,15 @@ func labCommand(root, ip string, port int, token string, noToken, noBrowser bool
 	}
 	args := []string{app,
 		"--ip=" + ip, "--port=" + strconv.Itoa(port),
-		"--" + cfg + ".token=" + token,
 		"--notebook-dir=" + filepath.Join(root, "notebooks"),
+	}
+	// The token goes through the environment (JUPYTER_TOKEN, read by Notebook and Jupyter
+	// Server), not the command line, which every user of the machine can read in ps.
+	env := os.Environ()
+	if noToken {
+		args = append(args, "--"+cfg+".token=")
+	} else {
+		env = append(env, "JUPYTER_TOKEN="+token)
 	}
 	if noBrowser {
 		args = append(args, "--no-browser")
@@ -82,7 +125,7 @@ func labCommand(root, ip string, port int, token string, noToken, noBrowser bool
 		args = append(args, "--allow-root")
 	}
 	cmd := exec.Command(pj.Jupyter, args...)
-	cmd.Dir = filepath.Join(root, "notebooks")
+	cmd.Dir, cmd.Env = filepath.Join(root, "notebooks"), env
 	url := fmt.Sprintf("http://%s/", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if token != "" {
 		url += "?token=" + token
