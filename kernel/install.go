@@ -39,6 +39,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("install", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	skipPrebuild := fs.Bool("skip-prebuild", false, "do not pre-build mlkit (the first cell will compile it)")
+	kernelLog := fs.Bool("kernel-log", false, "let GoNB log to Jupyter's terminal (for debugging the kernel itself)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -47,14 +48,26 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
-	if err := install(root, !*skipPrebuild, stdout); err != nil {
+	if err := install(root, installOptions{Prebuild: !*skipPrebuild, KernelLog: *kernelLog}, stdout); err != nil {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
 	return 0
 }
 
-func install(root string, prebuild bool, out io.Writer) error {
+// installOptions are medgo install's choices; the zero value is a plain install without the
+// pre-build.
+type installOptions struct {
+	Prebuild  bool // pre-build mlkit so that the first cell only links
+	KernelLog bool // keep GoNB's own logging on Jupyter's terminal
+}
+
+// quietKernelFlags turn GoNB's logging off. By default it writes every step (and a goroutine
+// trace at each shutdown) to the terminal Jupyter runs in; what a user needs reaches the
+// notebook itself.
+var quietKernelFlags = []string{"-logtostderr=false", "-log_file=/dev/null", "-stderrthreshold=FATAL"}
+
+func install(root string, opts installOptions, out io.Writer) error {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return fmt.Errorf("the go command is not on PATH; install Go (see go.mod for the version) and retry")
@@ -103,7 +116,7 @@ func install(root string, prebuild bool, out io.Writer) error {
 			return err
 		}
 	}
-	if prebuild {
+	if opts.Prebuild {
 		if err := step("pre-building mlkit for notebook cells", func() error {
 			return runIn(root, buildEnv, goBin, "build", "./mlkit/...", gonbPackage+"/gonbui")
 		}); err != nil {
@@ -117,7 +130,7 @@ func install(root string, prebuild bool, out io.Writer) error {
 		return err
 	}
 	spec := kernelSpec{
-		Argv:          []string{filepath.Join(bin, "gonb"), "--kernel", "{connection_file}", "--go_work=" + root},
+		Argv:          kernelArgv(bin, root, opts.KernelLog),
 		DisplayName:   DisplayName,
 		Language:      "go",
 		InterruptMode: "message",
@@ -133,7 +146,15 @@ func install(root string, prebuild bool, out io.Writer) error {
 	return nil
 }
 
-// kernelEnv is the environment of every notebook cell's build and run.
+// kernelArgv is the kernelspec's command line: this checkout's gonb with its workspace.
+func kernelArgv(bin, root string, kernelLog bool) []string {
+	argv := []string{filepath.Join(bin, "gonb")}
+	if !kernelLog {
+		argv = append(argv, quietKernelFlags...)
+	}
+	return append(argv, "--kernel", "{connection_file}", "--go_work="+root)
+}
+
 // installedKernelSpec reads the kernelspec that medgo install wrote, and says where it is. The
 // error wraps fs.ErrNotExist when no kernel is installed.
 func installedKernelSpec() (spec kernelSpec, path string, err error) {
@@ -148,6 +169,7 @@ func installedKernelSpec() (spec kernelSpec, path string, err error) {
 	return spec, path, nil
 }
 
+// kernelEnv is the environment of every notebook cell's build and run.
 func kernelEnv(root, goBin string) map[string]string {
 	goDir := filepath.Dir(resolve(goBin))
 	path := []string{filepath.Join(root, "bin"), goDir}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -65,7 +67,7 @@ func installTemp(t *testing.T) string {
 	dir := t.TempDir()
 	t.Setenv("JUPYTER_DATA_DIR", dir)
 	var out bytes.Buffer
-	if err := install(repoRoot(t), false, &out); err != nil {
+	if err := install(repoRoot(t), installOptions{}, &out); err != nil {
 		t.Fatalf("install: %v\n%s", err, out.String())
 	}
 	return dir
@@ -80,7 +82,7 @@ func TestInstallKernelSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := install(root, false, &out); err != nil {
+	if err := install(root, installOptions{}, &out); err != nil {
 		t.Fatalf("second install: %v", err)
 	}
 	second, _ := os.ReadFile(filepath.Join(dir, "kernels", KernelName, "kernel.json"))
@@ -208,5 +210,40 @@ func TestBrokenNotebooksFailWithCellNumber(t *testing.T) {
 	printTable(&table, results)
 	if !strings.Contains(table.String(), "error in cell 3") || !strings.Contains(table.String(), "error in cell 2") {
 		t.Errorf("the table should name the failing cells:\n%s", table.String())
+	}
+}
+
+// A kernel's start, cell and shutdown leave Jupyter's terminal clean: GoNB's own logging (its
+// steps, a goroutine trace at each shutdown) is off unless medgo install --kernel-log asks.
+func TestKernelLogsNothingToJupytersTerminal(t *testing.T) {
+	requireJupyter(t)
+	root := repoRoot(t)
+	installTemp(t)
+	pj, _ := findJupyter()
+	dir := t.TempDir()
+	nb := `{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+  "source": ["%%\n", "fmt.Println(\"hello from a cell\")"]}],
+ "metadata": {"kernelspec": {"display_name": "Go (MedGo)", "language": "go", "name": "medgo"}},
+ "nbformat": 4, "nbformat_minor": 5}`
+	if err := os.WriteFile(filepath.Join(dir, "hello.ipynb"), []byte(nb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(pj.Jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", "done.ipynb", "hello.ipynb")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("nbconvert: %v\n%s", err, stderr.String())
+	}
+	done, _ := os.ReadFile(filepath.Join(dir, "done.ipynb"))
+	if !strings.Contains(string(done), "hello from a cell") {
+		t.Fatalf("the cell's output is missing:\n%s", done)
+	}
+	klogLine := regexp.MustCompile(`(?m)^[IWEF]\d{4} \d\d:\d\d:\d\d`)
+	if klogLine.MatchString(stderr.String()) || strings.Contains(stderr.String(), "goroutine ") {
+		t.Errorf("GoNB logged to Jupyter's terminal:\n%s", tail(stderr.String(), 3000))
+	}
+	if argv := kernelArgv(filepath.Join(root, "bin"), root, true); slices.Contains(argv, quietKernelFlags[0]) {
+		t.Errorf("--kernel-log should keep GoNB's logging: %v", argv)
 	}
 }
