@@ -25,6 +25,8 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/microcosm-cc/bluemonday/css"
 )
 
 // bookStyle is the chroma style whose classes book.css defines.
@@ -245,8 +247,23 @@ func backendOf(nb *ipynb) string {
 
 // ---- pages ----
 
+// bookCSP is the Content-Security-Policy of every page, the browser's own guarantee that the
+// book runs no scripts even if something got past sanitizeHTML: nothing is allowed by
+// default, and no script, plugin, frame, worker, form submission or <base> ever. A page needs
+// only book.css (style-src-elem), the style attributes of Markdown tables and display outputs
+// (style-src-attr) and images, which are data URIs or files next to the page (img-src).
+// 'self' covers a served book; file: a book opened from disk, where browsers differ on
+// whether 'self' matches (Firefox gives a file: page an origin that matches nothing).
+// style-src is the fallback for browsers without the -elem/-attr split. A meta policy
+// cannot set frame-ancestors or sandbox; those need HTTP headers.
+const bookCSP = "default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; child-src 'none'; " +
+	"worker-src 'none'; base-uri 'none'; form-action 'none'; img-src 'self' file: data:; " +
+	"style-src 'self' file: 'unsafe-inline'; style-src-elem 'self' file:; style-src-attr 'unsafe-inline'"
+
+// pageHead opens a page. The policy comes first in <head>, before anything it governs.
 func pageHead(b *strings.Builder, title string) {
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n")
+	b.WriteString("<meta http-equiv=\"Content-Security-Policy\" content=\"" + bookCSP + "\">\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	fmt.Fprintf(b, "<title>%s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n", html.EscapeString(title), bookCSSFile)
 }
@@ -410,7 +427,7 @@ func renderOutput(o ipynbOutput, md *pageMarkdown) string {
 			case "text/html":
 				return "<div class=\"output html\">" + sanitizeHTML(joinText(v)) + "</div>\n"
 			case "image/svg+xml":
-				return "<div class=\"output image\">" + sanitizeHTML(xmlPrologue.ReplaceAllString(joinText(v), "")) + "</div>\n"
+				return "<div class=\"output image\">" + sanitizeHTML(joinText(v)) + "</div>\n"
 			case "text/markdown":
 				return "<div class=\"output markdown\">" + md.render(joinText(v), nil) + "</div>\n"
 			case "application/json":
@@ -447,21 +464,160 @@ func terminalText(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// sanitizeHTML makes a display's markup (text/html and image/svg+xml outputs) safe to put in a
+// page: it keeps what notebook displays legitimately contain and drops everything else (see
+// displayPolicy). It works on the HTML tokenizer's view of the markup, so entities, case and
+// whitespace tricks are decoded before anything is judged. XML prologues, doctypes and
+// comments go too.
+func sanitizeHTML(h string) string {
+	return displayPolicy.Sanitize(h)
+}
+
+// displayPolicy is built once: bluemonday policies are safe for concurrent use.
+var displayPolicy = newDisplayPolicy()
+
+// Attribute values the display policy accepts. bluemonday matches them against the decoded
+// value, unanchored, so every pattern is anchored.
 var (
-	scriptElement = regexp.MustCompile(`(?is)<script\b.*?(?:</script\s*>|$)`)
-	eventAttr     = regexp.MustCompile(`(?i)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)`)
-	jsURL         = regexp.MustCompile(`(?i)(href|src)\s*=\s*(["']?)\s*javascript:`)
-	xmlPrologue   = regexp.MustCompile(`(?s)<\?xml.*?\?>|<!DOCTYPE[^>]*>`)
+	// A link: http, https or mailto, or a relative URL (no scheme: nothing before a ':' that
+	// comes ahead of the first '/', '?' or '#'). bluemonday also parses it and checks the scheme.
+	linkURL = regexp.MustCompile(`^(?:(?i:https?|mailto):|[^:/?#]*(?:[/?#].*)?$)`)
+	// An image: a base64 data URI, or a path relative to the book (no scheme, no host), so
+	// that a display never makes the book load something from the network.
+	imageSrc = regexp.MustCompile(`^(?:data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+|(?:\.\.?/)*[\w%~-][\w%~./-]*)$`)
+	// An SVG <image>: base64 raster data only (gonum's vgsvg labels its PNGs image/jpg).
+	svgImageHref = regexp.MustCompile(`^data:image/(?:png|jpe?g|gif|webp);base64,[A-Za-z0-9+/=\s]+$`)
+	// A reference to an element of the same document (<use>, url(#id) paint and clip paths).
+	fragmentRef = regexp.MustCompile(`^#[A-Za-z_][\w.:-]*$`)
+	elementID   = regexp.MustCompile(`^[A-Za-z_][\w.:-]*$`)
+	number      = regexp.MustCompile(`^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$`)
+	// Lengths and coordinate lists (x, width, viewBox, points, path data, transforms,
+	// stroke-dasharray): numbers, units, path commands and transform functions. None of
+	// these attributes takes a URL, and without ':', '/' or '#' none could be written anyway.
+	svgGeometry = regexp.MustCompile(`^[A-Za-z0-9.,%+\-\s()]*$`)
+	// A paint: a colour, none, currentColor, or a gradient of the same document.
+	svgPaint = regexp.MustCompile(`^(?:#[0-9A-Fa-f]{3,8}|[A-Za-z]+|(?i:rgba?|hsla?)\([0-9.,%\s]+\)|url\(#[A-Za-z_][\w.:-]*\))$`)
+	svgClip  = regexp.MustCompile(`^(?:none|url\(#[A-Za-z_][\w.:-]*\))$`)
+	svgFont  = regexp.MustCompile(`^[\w\s,'"-]+$`)
+	svgWord  = regexp.MustCompile(`^[A-Za-z-]+$`)
 )
 
-// sanitizeHTML keeps a display's markup but drops what would run: script elements, event
-// handler attributes and javascript: links. The book stays script-free.
-func sanitizeHTML(h string) string {
-	h = scriptElement.ReplaceAllString(h, "")
-	return htmlTag.ReplaceAllStringFunc(h, func(tag string) string {
-		tag = eventAttr.ReplaceAllString(tag, "")
-		return jsURL.ReplaceAllString(tag, "$1=$2#")
-	})
+// svgElements are the SVG elements plots are drawn with (gonum/plot's vgsvg uses svg, g, path,
+// text and image). Left out on purpose: script, style, foreignObject (HTML inside SVG) and
+// the animation elements (<animate>/<set> can rewrite an attribute into a javascript: link).
+// An SVG <a> gets the HTML link rules: its href is checked, xlink:href is not allowed.
+var svgElements = []string{"svg", "g", "defs", "symbol", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+	"text", "tspan", "clippath", "lineargradient", "radialgradient", "stop", "marker", "use", "image"}
+
+// newDisplayPolicy is the allow-list for display outputs. Anything not named here is
+// dropped: an element that is not allowed loses its tags (its text stays, except for the
+// contents of script, style, iframe, object and the like, which go entirely) and an attribute
+// that is not allowed, or whose value does not match, is removed. That rules out by
+// construction every way for a display to run script (script elements, event handlers,
+// javascript: and data:text/html URLs, srcdoc, plugins, frames, forms, meta refresh, <base>)
+// whatever its spelling, since the checks see the decoded attribute values.
+func newDisplayPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+
+	// Text, headings, lists, code and tables: what rich outputs (tables of results, reports,
+	// progress boxes) are made of.
+	p.AllowElements("div", "span", "p", "br", "hr", "b", "i", "u", "s", "em", "strong", "small", "big", "sub", "sup",
+		"mark", "code", "pre", "kbd", "samp", "var", "tt", "abbr", "cite", "dfn", "q", "blockquote", "del", "ins",
+		"h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "details", "summary", "section", "article",
+		"header", "footer", "center", "caption")
+	p.AllowLists()
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowTables()
+	p.AllowElements("table", "thead", "tbody", "tfoot", "tr", "th", "td", "col", "colgroup")
+	p.AllowAttrs("value", "max", "min", "low", "high", "optimum").Matching(number).OnElements("progress", "meter")
+	p.AllowNoAttrs().OnElements("progress", "meter")
+
+	// Styling: classes, ids, titles and language everywhere, and inline styles (see
+	// allowDisplayStyles).
+	p.AllowAttrs("class").Matching(bluemonday.SpaceSeparatedTokens).Globally()
+	p.AllowAttrs("id").Matching(elementID).Globally()
+	// Titles and alt texts are only ever shown as text, and the sanitizer escapes every value
+	// it writes back, so any text will do.
+	p.AllowAttrs("title").Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$`)).Globally()
+	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	allowDisplayStyles(p)
+
+	// Links and images. bluemonday parses every href and src and accepts only these schemes
+	// (data: only for base64 images) or a relative URL; the patterns above narrow that per
+	// element.
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowDataURIImages()
+	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
+	p.AllowAttrs("src").Matching(imageSrc).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
+
+	// Inline SVG plots. The tokenizer lowercases names (viewBox, clipPath), which the HTML
+	// parser of a browser puts back when it reads them inside <svg>.
+	p.AllowNoAttrs().OnElements(svgElements...)
+	p.AllowAttrs("xmlns").Matching(regexp.MustCompile(`^http://www\.w3\.org/2000/svg$`)).OnElements("svg")
+	p.AllowAttrs("xmlns:xlink").Matching(regexp.MustCompile(`^http://www\.w3\.org/1999/xlink$`)).OnElements("svg")
+	p.AllowAttrs("version").Matching(number).OnElements("svg")
+	p.AllowAttrs("preserveaspectratio").Matching(regexp.MustCompile(`^[A-Za-z\s]+$`)).OnElements("svg", "symbol", "image", "marker")
+	p.AllowAttrs("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "dx", "dy", "width", "height",
+		"viewbox", "d", "points", "transform", "gradienttransform", "offset", "opacity", "fill-opacity", "stroke-opacity",
+		"stop-opacity", "stroke-width", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "font-size",
+		"refx", "refy", "markerwidth", "markerheight", "rotate", "textlength").Matching(svgGeometry).OnElements(svgElements...)
+	p.AllowAttrs("fill", "stroke", "stop-color", "color").Matching(svgPaint).OnElements(svgElements...)
+	p.AllowAttrs("clip-path", "marker-start", "marker-mid", "marker-end").Matching(svgClip).OnElements(svgElements...)
+	p.AllowAttrs("font-family").Matching(svgFont).OnElements(svgElements...)
+	p.AllowAttrs("font-weight", "font-style", "font-variant", "text-anchor", "dominant-baseline", "alignment-baseline",
+		"fill-rule", "clip-rule", "stroke-linecap", "stroke-linejoin", "shape-rendering", "text-rendering",
+		"vector-effect", "visibility", "gradientunits", "clippathunits", "markerunits", "spreadmethod",
+		"orient").Matching(svgWord).OnElements(svgElements...)
+	p.AllowAttrs("href", "xlink:href").Matching(fragmentRef).OnElements("use")
+	p.AllowAttrs("href", "xlink:href").Matching(svgImageHref).OnElements("image")
+	return p
+}
+
+// allowDisplayStyles lets inline style attributes through, declaration by declaration: only
+// the properties below, each value checked by bluemonday's CSS handlers or the patterns
+// here. No allowed property takes a URL (no background-image, list-style, cursor, content,
+// filter, behavior, -moz-binding), so a style can neither load anything nor, in the old
+// browsers that had them, run expression() or url(javascript:). Positioning (position,
+// z-index, top...) is left out so a display cannot cover the book's own page.
+func allowDisplayStyles(p *bluemonday.Policy) {
+	p.AllowStyles("color", "background-color", "text-align", "vertical-align", "white-space", "text-decoration",
+		"text-transform", "text-indent", "text-overflow", "letter-spacing", "word-spacing", "word-break", "overflow-wrap",
+		"font", "font-family", "font-size", "font-style", "font-variant", "font-weight", "line-height",
+		"border", "border-top", "border-right", "border-bottom", "border-left", "border-color", "border-style",
+		"border-width", "border-radius", "border-collapse", "border-spacing", "padding", "padding-top", "padding-right",
+		"padding-bottom", "padding-left", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+		"width", "height", "max-width", "max-height", "min-width", "min-height", "display", "flex", "flex-direction",
+		"flex-wrap", "flex-flow", "flex-grow", "flex-shrink", "flex-basis", "justify-content", "align-items",
+		"align-content", "align-self", "column-gap", "overflow", "overflow-x", "overflow-y", "opacity", "table-layout",
+		"caption-side", "empty-cells", "list-style-type", "list-style-position", "box-sizing", "float", "clear").Globally()
+	// A background is a colour only: the shorthand could otherwise carry an image URL.
+	p.AllowStyles("background").MatchingHandler(css.ColorHandler).Globally()
+	p.AllowStyles("gap", "row-gap").MatchingHandler(func(v string) bool {
+		parts := strings.Fields(v)
+		for _, part := range parts {
+			if !css.LengthHandler(part) {
+				return false
+			}
+		}
+		return len(parts) == 1 || len(parts) == 2
+	}).Globally()
+	// SVG presentation properties, as gonum's vgsvg writes them in style attributes.
+	p.AllowStyles("fill", "stroke", "stop-color").MatchingHandler(func(v string) bool {
+		return v == "none" || v == "currentcolor" || css.ColorHandler(v) || (strings.HasPrefix(v, "url(#") && svgPaint.MatchString(v))
+	}).Globally()
+	p.AllowStyles("fill-opacity", "stroke-opacity", "stop-opacity", "stroke-miterlimit").Matching(number).Globally()
+	p.AllowStyles("stroke-width", "stroke-dashoffset").MatchingHandler(css.LengthHandler).Globally()
+	p.AllowStyles("stroke-dasharray").Matching(regexp.MustCompile(`^(?:none|[0-9.]+(?:px|pt|%)?(?:[\s,]+[0-9.]+(?:px|pt|%)?)*)$`)).Globally()
+	p.AllowStyles("stroke-linecap").MatchingEnum("butt", "round", "square").Globally()
+	p.AllowStyles("stroke-linejoin").MatchingEnum("miter", "round", "bevel").Globally()
+	p.AllowStyles("fill-rule", "clip-rule").MatchingEnum("nonzero", "evenodd").Globally()
+	p.AllowStyles("text-anchor").MatchingEnum("start", "middle", "end").Globally()
+	p.AllowStyles("dominant-baseline").MatchingEnum("auto", "middle", "central", "hanging", "alphabetic", "ideographic", "mathematical").Globally()
 }
 
 // ---- syntax highlighting ----

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 const bookFixtures = "testdata/book"
@@ -151,7 +155,7 @@ func TestSanitizeHTML(t *testing.T) {
 		{`<div>a<script>alert(1)</script>b</div>`, `<div>ab</div>`},
 		{`<SCRIPT src="x.js"></SCRIPT>text`, `text`},
 		{`<img src="a.png" onerror="alert(1)" alt="x">`, `<img src="a.png" alt="x">`},
-		{`<a href="javascript:alert(1)">x</a>`, `<a href="#alert(1)">x</a>`},
+		{`<a href="javascript:alert(1)">x</a>`, `x`}, // a link left without a safe href is dropped, its text kept
 		{`<p>onset=early</p>`, `<p>onset=early</p>`},
 	} {
 		if got := sanitizeHTML(tc.in); got != tc.want {
@@ -342,4 +346,272 @@ func TestMarkdownAttachment(t *testing.T) {
 	if _, ok := imageURI("image/png", "not base64!"); ok {
 		t.Error("imageURI accepted data that is not base64")
 	}
+}
+
+// hostileDisplays are display outputs that try to run script, submit or navigate away from
+// the book, or load something that can: the reviewer's findings first, then the classics.
+// Each must come out of sanitizeHTML inert.
+var hostileDisplays = []struct{ name, in string }{
+	{"iframe srcdoc", `<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>`},
+	{"iframe src", `<iframe src="javascript:alert(1)"></iframe>`},
+	{"javascript link behind a decimal entity", `<a href="&#106;avascript:alert(1)">x</a>`},
+	{"javascript link split by an encoded tab", `<a href="java&#x09;script:alert(1)">x</a>`},
+	{"javascript link split by an encoded newline", `<a href="java&#10;script:alert(1)">x</a>`},
+	{"javascript link with an encoded colon", `<a href="javascript&colon;alert(1)">x</a>`},
+	{"javascript link with leading space", `<a href=" javascript:alert(1)">x</a>`},
+	{"formaction on a button", `<button formaction="javascript:alert(1)">go</button>`},
+	{"formaction inside a form", `<form><button formaction=javascript:alert(1)>go</button></form>`},
+	{"object data javascript", `<object data="javascript:alert(1)"></object>`},
+	{"object data html", `<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>`},
+	{"embed src", `<embed src="javascript:alert(1)">`},
+	{"embed html", `<embed type="text/html" src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">`},
+	{"meta refresh", `<meta http-equiv="refresh" content="0;url=javascript:alert(1)">`},
+	{"script", `<script>alert(1)</script>`},
+	{"script in capitals with src", `<SCRIPT SRC="x.js"></SCRIPT>`},
+	{"img onerror", `<img src=x onerror=alert(1)>`},
+	{"img javascript src", `<img src="javascript:alert(1)">`},
+	{"svg onload", `<svg onload=alert(1)>`},
+	{"javascript link in mixed case", `<a href="JaVaScRiPt:alert(1)">x</a>`},
+	{"data html link", `<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>`},
+	{"script inside svg", `<svg><script>alert(1)</script></svg>`},
+	{"script href inside svg", `<svg><script href="data:,alert(1)"/></svg>`},
+	{"svg link", `<svg><a xlink:href="javascript:alert(1)"><text x="1" y="1">x</text></a></svg>`},
+	{"svg animate sets a link", `<svg><a><animate attributeName="href" to="javascript:alert(1)"/><text x="1" y="1">x</text></a></svg>`},
+	{"svg set", `<svg><set attributeName="onmouseover" to="alert(1)"/></svg>`},
+	{"svg foreignObject", `<svg><foreignObject><iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe></foreignObject></svg>`},
+	{"svg image javascript", `<svg><image xlink:href="javascript:alert(1)"/></svg>`},
+	{"svg use of an outside document", `<svg><use href="data:image/svg+xml;base64,PHN2ZyBpZD0neCc+PC9zdmc+#x"/></svg>`},
+	{"style expression", `<div style="width: expression(alert(1))">x</div>`},
+	{"style url javascript", `<p style="background:url(javascript:alert(1))">x</p>`},
+	{"style behavior", `<p style="behavior:url(x.htc);-moz-binding:url(x.xml#x)">x</p>`},
+	{"style element", `<style>body{background:url("javascript:alert(1)")}</style><p>x</p>`},
+	{"form action", `<form action="javascript:alert(1)"><input type="submit"></form>`},
+	{"base href", `<base href="javascript:alert(1)//">`},
+	{"link import", `<link rel="import" href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">`},
+	{"frameset", `<frameset><frame src="javascript:alert(1)"></frameset>`},
+	{"noscript breakout", `<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>`},
+	{"math breakout", `<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>`},
+}
+
+// assertInert fails unless html, parsed as a browser parses a page body, has nothing that can
+// run script or navigate: no script, frame, object, embed, meta, base, form, style or link
+// element, no event handler, srcdoc or formaction attribute, and no javascript:, vbscript: or
+// data:text/html URL anywhere once entities are decoded and the whitespace a browser drops
+// from URLs is removed.
+func assertInert(t *testing.T, what, out string) {
+	t.Helper()
+	flat := strings.Map(func(r rune) rune {
+		if r <= ' ' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(html.UnescapeString(out)))
+	for _, bad := range []string{"javascript:", "vbscript:", "data:text/html", "expression(", "behavior:", "-moz-binding"} {
+		if strings.Contains(flat, bad) {
+			t.Errorf("%s: output has %q: %s", what, bad, out)
+		}
+	}
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(out), body)
+	if err != nil {
+		t.Fatalf("%s: output does not parse: %v", what, err)
+	}
+	forbidden := map[string]bool{"script": true, "iframe": true, "frame": true, "frameset": true, "object": true, "embed": true,
+		"applet": true, "meta": true, "base": true, "form": true, "button": true, "input": true, "style": true, "link": true,
+		"foreignobject": true, "animate": true, "set": true, "math": true, "noscript": true}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if forbidden[strings.ToLower(n.Data)] {
+				t.Errorf("%s: output has a <%s> element: %s", what, n.Data, out)
+			}
+			for _, a := range n.Attr {
+				key := strings.ToLower(a.Key)
+				if strings.HasPrefix(key, "on") || key == "srcdoc" || key == "formaction" || key == "action" || key == "http-equiv" {
+					t.Errorf("%s: output has a %s attribute on <%s>: %s", what, a.Key, n.Data, out)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+}
+
+func TestSanitizeHTMLHostile(t *testing.T) {
+	for _, tc := range hostileDisplays {
+		t.Run(tc.name, func(t *testing.T) {
+			assertInert(t, tc.name, sanitizeHTML(tc.in))
+		})
+	}
+}
+
+// TestSanitizeHTMLKeepsDisplays checks that what notebooks legitimately display survives:
+// each display carries a payload the old regex sanitizer let through, which must go while
+// the markup stays.
+func TestSanitizeHTMLKeepsDisplays(t *testing.T) {
+	const payload = `<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe><a href="&#106;avascript:alert(1)">x</a>`
+	const png = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGM4IScnV3GCAUIBACBcBMVUBFiYAAAAAElFTkSuQmCC"
+	// gonumSVG is the shape of what gonum/plot's vgsvg writes (mlkit/display's Figure.SVG),
+	// including an image plot (heat maps, image grids), which vgsvg embeds as a data URI.
+	const gonumSVG = `<?xml version="1.0"?>
+<!-- Generated by SVGo and Plotinum VG -->
+<svg width="480pt" height="106.5pt" viewBox="0 0 480 106.5"
+	xmlns="http://www.w3.org/2000/svg"
+	xmlns:xlink="http://www.w3.org/1999/xlink">
+<g transform="scale(1, -1) translate(0, -106.5)">
+<path d="M0,0L480,0L480,106.5L0,106.5Z" style="fill:#FFFFFF" />
+<text x="206.89" y="-95.113" transform="scale(1, -1)"
+	style="font-family:Liberation Serif;font-variant:normal;font-weight:normal;font-style:normal;font-size:12px">ROC &amp; PR</text>
+<path d="M33.218,26.363L33.218,34.363" style="fill:none;stroke:#000000;stroke-opacity:1;stroke-width:0.5;stroke-dasharray:2,1;stroke-dashoffset:0" />
+<g transform="rotate(90)"><path d="M1,1L2,2Z" style="fill:#1F77B4;fill-opacity:0.5" /></g>
+<image x="2" y="-12" width="10" height="10" xlink:href="data:image/jpg;base64,` + png + `" transform="scale(1, -1)" />
+</g>
+</svg>
+`
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"table with classes and inline styles (mlkit TableHTML)",
+			`<table class="dataframe results" style="border-collapse:collapse;font-family:sans-serif;font-size:13px"><thead><tr><th style="border:1px solid #ccc;padding:3px 8px;background:#f3f3f3">auc</th></tr></thead>` +
+				`<tbody><tr><td class="num" style="border:1px solid #ccc;padding:3px 8px;text-align:right">0.874</td></tr></tbody></table>`,
+			[]string{`<table class="dataframe results" style="border-collapse: collapse; font-family: sans-serif; font-size: 13px">`,
+				`<th style="border: 1px solid #ccc; padding: 3px 8px; background: #f3f3f3">auc</th>`,
+				`<td class="num" style="border: 1px solid #ccc; padding: 3px 8px; text-align: right">0.874</td>`, `</tbody></table>`}},
+		{"headings, lists and code",
+			`<h2 id="results">Results</h2><ul><li><code>auc</code></li></ul><ol start="2"><li><pre>x := 1</pre></li></ol><p><em>a</em> <strong>b</strong> H<sub>2</sub>O<br>x<sup>2</sup></p>`,
+			[]string{`<h2 id="results">Results</h2>`, `<ul><li><code>auc</code></li></ul>`, `<pre>x := 1</pre>`, `<em>a</em> <strong>b</strong> H<sub>2</sub>O<br>x<sup>2</sup>`}},
+		{"gonum SVG plot", gonumSVG,
+			[]string{`<svg width="480pt" height="106.5pt" viewbox="0 0 480 106.5"`, `xmlns="http://www.w3.org/2000/svg"`, `xmlns:xlink="http://www.w3.org/1999/xlink"`,
+				`<g transform="scale(1, -1) translate(0, -106.5)">`,
+				`<path d="M0,0L480,0L480,106.5L0,106.5Z" style="fill: #FFFFFF"/>`,
+				`style="font-family: Liberation Serif; font-variant: normal; font-weight: normal; font-style: normal; font-size: 12px">ROC &amp; PR</text>`,
+				`style="fill: none; stroke: #000000; stroke-opacity: 1; stroke-width: 0.5; stroke-dasharray: 2,1; stroke-dashoffset: 0"`,
+				`<g transform="rotate(90)"><path d="M1,1L2,2Z" style="fill: #1F77B4; fill-opacity: 0.5"/></g>`,
+				`xlink:href="data:image/jpg;base64,` + png + `"`, `</g>`, `</svg>`}},
+		{"SVG shapes, gradients and references",
+			`<svg viewBox="0 0 10 10"><defs><clipPath id="c1"><rect x="0" y="0" width="5" height="5"/></clipPath><linearGradient id="g1"><stop offset="0" stop-color="#fff"/></linearGradient></defs>` +
+				`<circle cx="5" cy="5" r="2" fill="url(#g1)" stroke="red" stroke-width="0.5" clip-path="url(#c1)"/><line x1="0" y1="0" x2="1" y2="1"/><polyline points="0,0 1,1 2,0" fill="none"/>` +
+				`<text x="1" y="9" font-family="sans-serif" font-size="3" text-anchor="middle">a<tspan dy="1">b</tspan></text><use href="#c1" x="1"/></svg>`,
+			[]string{`<clippath id="c1"><rect x="0" y="0" width="5" height="5"/></clippath>`, `<lineargradient id="g1"><stop offset="0" stop-color="#fff"/></lineargradient>`,
+				`<circle cx="5" cy="5" r="2" fill="url(#g1)" stroke="red" stroke-width="0.5" clip-path="url(#c1)"/>`, `<line x1="0" y1="0" x2="1" y2="1"/>`,
+				`<polyline points="0,0 1,1 2,0" fill="none"/>`, `<text x="1" y="9" font-family="sans-serif" font-size="3" text-anchor="middle">a<tspan dy="1">b</tspan></text>`, `<use href="#c1" x="1"/>`}},
+		{"PNG figure as a data URI (mlkit ReportHTML)",
+			`<div style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start"><img src="data:image/png;base64,` + png + `" alt="ROC curve" style="width:480px;max-width:100%"></div>`,
+			[]string{`<div style="display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start">`, `<img src="data:image/png;base64,` + png + `" alt="ROC curve" style="width: 480px; max-width: 100%">`}},
+		{"local image", `<img src="figures/roc.png" width="200" alt="ROC">`, []string{`<img src="figures/roc.png" width="200" alt="ROC">`}},
+		{"links", `<p><a href="https://physionet.org/content/x/" title="PhysioNet">data</a> <a href="http://example.org/">http</a> <a href="mailto:team@example.org">mail</a> <a href="02-vitals-summary.html#cell-2">next</a> <a href="#top">top</a></p>`,
+			[]string{`<a href="https://physionet.org/content/x/" title="PhysioNet">data</a>`, `<a href="http://example.org/">http</a>`, `<a href="mailto:team@example.org">mail</a>`,
+				`<a href="02-vitals-summary.html#cell-2">next</a>`, `<a href="#top">top</a>`}},
+		{"training progress (mlkit display.Progress)",
+			`<div style="font-family:monospace;font-size:13px;line-height:1.6"><b>training</b> <progress value="3" max="10" style="width:220px;vertical-align:middle"></progress> 3/10 (30%)<br>loss <b>0.41</b> · <i>done</i></div>`,
+			[]string{`<div style="font-family: monospace; font-size: 13px; line-height: 1.6"><b>training</b> <progress value="3" max="10" style="width: 220px; vertical-align: middle"></progress> 3/10 (30%)<br>loss <b>0.41</b> · <i>done</i></div>`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := sanitizeHTML(tc.in + payload)
+			assertInert(t, tc.name, got)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("sanitized display lacks %q\n got %s", w, got)
+				}
+			}
+		})
+	}
+}
+
+// TestBookContentSecurityPolicy checks that every page opens its <head> with a
+// Content-Security-Policy that forbids scripts, plugins, frames, forms and <base>, and
+// allows what the book itself uses: book.css, inline style attributes and images.
+func TestBookContentSecurityPolicy(t *testing.T) {
+	out := buildFixtureBook(t)
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := regexp.MustCompile(`^<head>\s*<meta http-equiv="Content-Security-Policy" content="([^"]*)">`)
+	pages := 0
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".html" {
+			continue
+		}
+		pages++
+		text := readPage(t, out, e.Name())
+		head := strings.Index(text, "<head>")
+		if head < 0 {
+			t.Errorf("%s has no <head>", e.Name())
+			continue
+		}
+		m := meta.FindStringSubmatch(text[head:])
+		if m == nil {
+			t.Errorf("%s: the first element of <head> is not a Content-Security-Policy meta", e.Name())
+			continue
+		}
+		directives := map[string][]string{}
+		for _, d := range strings.Split(m[1], ";") {
+			if f := strings.Fields(d); len(f) > 0 {
+				directives[f[0]] = f[1:]
+			}
+		}
+		for _, name := range []string{"default-src", "script-src", "object-src", "frame-src", "base-uri", "form-action"} {
+			if got := directives[name]; len(got) != 1 || got[0] != "'none'" {
+				t.Errorf("%s: CSP %s is %q, want 'none'", e.Name(), name, got)
+			}
+		}
+		has := func(name, source string) bool {
+			for _, s := range directives[name] {
+				if s == source {
+					return true
+				}
+			}
+			return false
+		}
+		if !has("style-src", "'self'") || !has("style-src", "'unsafe-inline'") {
+			t.Errorf("%s: CSP style-src %q must allow book.css ('self') and style attributes ('unsafe-inline')", e.Name(), directives["style-src"])
+		}
+		if !has("img-src", "data:") || !has("img-src", "'self'") {
+			t.Errorf("%s: CSP img-src %q must allow data: images and the book's own", e.Name(), directives["img-src"])
+		}
+		for name, sources := range directives {
+			for _, s := range sources {
+				if s == "*" || strings.HasPrefix(s, "http") || s == "'unsafe-eval'" || (s == "'unsafe-inline'" && name != "style-src" && name != "style-src-attr") {
+					t.Errorf("%s: CSP %s allows %s", e.Name(), name, s)
+				}
+			}
+		}
+	}
+	if pages != 3 {
+		t.Errorf("checked %d pages, want index.html and 2 notebook pages", pages)
+	}
+}
+
+// TestBookHostileNotebook builds a book from a notebook whose outputs carry every hostile
+// display, as HTML and as SVG, and checks the page stays inert.
+func TestBookHostileNotebook(t *testing.T) {
+	var outputs []map[string]any
+	for _, h := range hostileDisplays {
+		outputs = append(outputs,
+			map[string]any{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"text/html": h.in}},
+			map[string]any{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg">` + h.in + `</svg>`}})
+	}
+	nb := map[string]any{"nbformat": 4, "nbformat_minor": 5, "metadata": map[string]any{}, "cells": []any{
+		map[string]any{"cell_type": "code", "execution_count": 1, "metadata": map[string]any{}, "source": "x", "outputs": outputs}}}
+	raw, err := json.Marshal(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "hostile.ipynb"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(in, "book")
+	if _, err := buildBook(in, out); err != nil {
+		t.Fatal(err)
+	}
+	page := readPage(t, out, "hostile.html")
+	main := page[strings.Index(page, "<main>"):]
+	assertInert(t, "hostile.html", main)
 }
