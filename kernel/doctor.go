@@ -181,7 +181,9 @@ func kernelCheck(root string) check {
 		return c
 	}
 	want := "--go_work=" + root
-	pointsHere := len(spec.Argv) > 0 && spec.Argv[0] == filepath.Join(root, "bin", "gonb")
+	bin := filepath.Join(root, "bin")
+	pointsHere := len(spec.Argv) > 2 && spec.Argv[0] == filepath.Join(bin, "medgo") &&
+		spec.Argv[1] == kernelCommand && spec.Argv[2] == filepath.Join(bin, "gonb")
 	hasWork := false
 	for _, a := range spec.Argv {
 		hasWork = hasWork || a == want
@@ -191,10 +193,12 @@ func kernelCheck(root string) check {
 		c.Fix = "medgo install   (run it in this checkout: " + root + ")"
 		return c
 	}
-	if _, err := os.Stat(spec.Argv[0]); err != nil {
-		c.Detail = spec.Argv[0] + " is missing"
-		c.Fix = "medgo install"
-		return c
+	for _, exe := range []string{spec.Argv[0], spec.Argv[2]} {
+		if _, err := os.Stat(exe); err != nil {
+			c.Detail = exe + " is missing"
+			c.Fix = "medgo install"
+			return c
+		}
 	}
 	c.OK = true
 	c.Detail = fmt.Sprintf("%q in %s → %s", DisplayName, kernelDir(), root)

@@ -29,7 +29,8 @@ type kernelSpec struct {
 	Argv        []string `json:"argv"`
 	DisplayName string   `json:"display_name"`
 	Language    string   `json:"language"`
-	// InterruptMode "message": Jupyter asks GoNB to interrupt, and GoNB sends SIGINT to the cell.
+	// InterruptMode "signal": Jupyter sends SIGINT to medgo kernel, which interrupts both a
+	// running cell and one still compiling (launcher.go).
 	InterruptMode string            `json:"interrupt_mode"`
 	Env           map[string]string `json:"env"`
 	Metadata      map[string]any    `json:"metadata,omitempty"`
@@ -96,6 +97,13 @@ func install(root string, opts installOptions, out io.Writer) error {
 	}); err != nil {
 		return err
 	}
+	// The kernelspec runs GoNB under this command (medgo kernel): build it from this checkout,
+	// so that the kernel never depends on whichever medgo binary ran the install.
+	if err := step("building medgo (the kernel's supervisor)", func() error {
+		return runIn(root, nil, goBin, "build", "-o", filepath.Join(bin, "medgo"), "./kernel")
+	}); err != nil {
+		return err
+	}
 	if err := step("building gonb (pinned in go.mod)", func() error {
 		return runIn(root, nil, goBin, "build", "-o", filepath.Join(bin, "gonb"), gonbPackage)
 	}); err != nil {
@@ -133,7 +141,7 @@ func install(root string, opts installOptions, out io.Writer) error {
 		Argv:          kernelArgv(bin, root, opts.KernelLog),
 		DisplayName:   DisplayName,
 		Language:      "go",
-		InterruptMode: "message",
+		InterruptMode: "signal",
 		Env:           env,
 		Metadata:      map[string]any{"medgo_root": root},
 	}
@@ -146,9 +154,10 @@ func install(root string, opts installOptions, out io.Writer) error {
 	return nil
 }
 
-// kernelArgv is the kernelspec's command line: this checkout's gonb with its workspace.
+// kernelArgv is the kernelspec's command line: this checkout's gonb with its workspace, under
+// medgo kernel.
 func kernelArgv(bin, root string, kernelLog bool) []string {
-	argv := []string{filepath.Join(bin, "gonb")}
+	argv := []string{filepath.Join(bin, "medgo"), kernelCommand, filepath.Join(bin, "gonb")}
 	if !kernelLog {
 		argv = append(argv, quietKernelFlags...)
 	}

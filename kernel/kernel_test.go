@@ -96,8 +96,9 @@ func TestInstallKernelSpec(t *testing.T) {
 	if spec.DisplayName != DisplayName || spec.Language != "go" {
 		t.Errorf("display name %q language %q", spec.DisplayName, spec.Language)
 	}
-	if spec.Argv[0] != filepath.Join(root, "bin", "gonb") || !slices.Contains(spec.Argv, "--go_work="+root) || !slices.Contains(spec.Argv, "{connection_file}") {
-		t.Errorf("argv %v should run this checkout's gonb with -go_work=%s", spec.Argv, root)
+	if len(spec.Argv) < 3 || spec.Argv[0] != filepath.Join(root, "bin", "medgo") || spec.Argv[1] != kernelCommand ||
+		spec.Argv[2] != filepath.Join(root, "bin", "gonb") || !slices.Contains(spec.Argv, "--go_work="+root) || !slices.Contains(spec.Argv, "{connection_file}") {
+		t.Errorf("argv %v should run this checkout's gonb under its medgo kernel with -go_work=%s", spec.Argv, root)
 	}
 	if spec.Env["GOPROXY"] != "off" {
 		t.Errorf("GOPROXY = %q: cells must not look modules up on the network", spec.Env["GOPROXY"])

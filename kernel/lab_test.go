@@ -15,37 +15,6 @@ import (
 	"time"
 )
 
-// children returns the pids whose parent is pid (Linux /proc).
-func children(t *testing.T, pid int) []int {
-	t.Helper()
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var kids []int
-	for _, st := range stats {
-		raw, err := os.ReadFile(st)
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
-		s := string(raw)
-		fields := strings.Fields(s[strings.LastIndex(s, ")")+1:])
-		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
-			p, _ := strconv.Atoi(filepath.Base(filepath.Dir(st)))
-			kids = append(kids, p)
-		}
-	}
-	return kids
-}
-
-func alive(pid int) bool {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(raw)
-	fields := strings.Fields(s[strings.LastIndex(s, ")")+1:])
-	return len(fields) > 0 && fields[0] != "Z"
-}
-
 // TestLabStopsJupyterOnSIGTERM runs the real medgo lab, checks that the Jupyter server's
 // command line holds no token, then stops medgo lab with SIGTERM as a service manager would:
 // Jupyter must be gone and its port closed.
@@ -107,7 +76,7 @@ func TestLabStopsJupyterOnSIGTERM(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	kids := children(t, cmd.Process.Pid)
+	kids := childProcesses(cmd.Process.Pid)
 	if len(kids) == 0 {
 		t.Fatal("medgo lab has no child process")
 	}
@@ -131,7 +100,7 @@ func TestLabStopsJupyterOnSIGTERM(t *testing.T) {
 	}
 	t.Logf("medgo lab exited %.1f s after SIGTERM", time.Since(start).Seconds())
 	for _, k := range kids {
-		if alive(k) {
+		if processAlive(k) {
 			t.Errorf("Jupyter (pid %d) outlived medgo lab", k)
 			syscall.Kill(k, syscall.SIGKILL)
 		}

@@ -26,6 +26,8 @@ var commands = []command{
 	{"run", "execute notebooks headless and print a results table", cmdRun},
 	{"lab", "start Jupyter on 127.0.0.1 with token authentication", cmdLab},
 	{"book", "build a static HTML book of the executed notebooks", cmdBook},
+	{kernelCommand, "run GoNB for Jupyter (the kernelspec's command; not for direct use)", cmdKernel},
+	{watchCommand, "medgo kernel's watchdog (not for direct use)", cmdKernelWatch},
 }
 
 func main() {
