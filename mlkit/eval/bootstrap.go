@@ -15,7 +15,7 @@ const DefaultResamples = 1000
 // BootstrapConfig configures bootstrap confidence intervals. The zero value means 1000
 // resamples, a 95% interval and seed 0.
 type BootstrapConfig struct {
-	Resamples int     // number of resamples; 0 means DefaultResamples
+	Resamples int     // number of resamples, at most MaxResamples; 0 means DefaultResamples
 	Level     float64 // confidence level in (0, 1); 0 means 0.95
 	Seed      uint64  // resample r draws from a PCG generator seeded with (Seed, r)
 
@@ -32,8 +32,9 @@ func (c BootstrapConfig) withDefaults() (BootstrapConfig, error) {
 	if c.Level == 0 {
 		c.Level = 0.95
 	}
-	if c.Resamples < 2 {
-		return c, fmt.Errorf("eval: %d bootstrap resamples; use at least 2 (1000 is usual)", c.Resamples)
+	// Checked before results are sized by it: a huge count would be a fatal allocation.
+	if c.Resamples < 2 || c.Resamples > MaxResamples {
+		return c, fmt.Errorf("eval: BootstrapConfig.Resamples is %d: it must be in 2..%d (MaxResamples), or 0 for the default; 1000 is usual", c.Resamples, MaxResamples)
 	}
 	if !(c.Level > 0 && c.Level < 1) {
 		return c, fmt.Errorf("eval: confidence level %v is not in (0, 1); use e.g. 0.95", c.Level)
@@ -109,10 +110,14 @@ func quantile(sorted []float64, q float64) float64 {
 // replacement from 0..n-1) and returns named values; it is called concurrently, so it
 // must not modify shared state. A metric that is NaN or errs on a resample skips that
 // resample; if more than half of the resamples are skipped for a metric, BootstrapMetrics
-// fails with an error naming it.
+// fails with an error naming it. n must be in 1..100,000,000: every concurrent resample
+// holds n indices, so a wrong n is an error rather than an out-of-memory crash.
 func BootstrapMetrics(n int, metrics func(idx []int) (map[string]float64, error), cfg BootstrapConfig) (map[string]CI, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("%w: bootstrap over %d examples; pass at least one example", ErrEmpty, n)
+	}
+	if n > maxBootstrapN {
+		return nil, fmt.Errorf("eval: bootstrap over n = %d examples, more than %d: each resample would allocate n indices; pass the number of examples (len of your labels)", n, maxBootstrapN)
 	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -189,6 +194,7 @@ func BootstrapMetrics(n int, metrics func(idx []int) (map[string]float64, error)
 // gets the example indices of one resample (drawn with replacement from 0..n-1); it is
 // called concurrently and must not modify shared state. Resamples where the metric errs
 // or is NaN are skipped (counted in CI.Skipped); more than half skipped is an error.
+// n and cfg.Resamples are bounded as in BootstrapMetrics.
 func Bootstrap(n int, metric func(idx []int) (float64, error), cfg BootstrapConfig) (CI, error) {
 	const key = "metric"
 	cis, err := BootstrapMetrics(n, func(idx []int) (map[string]float64, error) {

@@ -71,15 +71,18 @@ func newReliability(conf []float64, hit []bool, bins int) *ReliabilityCurve {
 	return c
 }
 
+// checkBins runs before any bin slice is made, so a mistyped count (1<<40) is an error
+// rather than an out-of-memory crash.
 func checkBins(bins int) error {
-	if bins < 1 {
-		return fmt.Errorf("eval: %d calibration bins; pass at least 1 (10 is usual)", bins)
+	if bins < 1 || bins > MaxBins {
+		return fmt.Errorf("eval: bins is %d: the number of calibration bins must be in 1..%d (MaxBins); pass e.g. 10", bins, MaxBins)
 	}
 	return nil
 }
 
 // Reliability computes the reliability curve of binary labels (0/1) against predicted
-// probabilities of the positive class, with the given number of equal-width bins.
+// probabilities of the positive class, with the given number of equal-width bins
+// (1..MaxBins).
 func Reliability(labels []int, probs []float64, bins int) (*ReliabilityCurve, error) {
 	if err := checkBins(bins); err != nil {
 		return nil, err
@@ -99,7 +102,8 @@ func Reliability(labels []int, probs []float64, bins int) (*ReliabilityCurve, er
 
 // TopLabelReliability computes the multi-class reliability curve of the top label: the
 // confidence of each example is its largest probability, and Observed is the fraction of
-// examples whose arg-max class is correct.
+// examples whose arg-max class is correct. Labels must be in 0..len(probs[i])-1 and bins
+// in 1..MaxBins.
 func TopLabelReliability(labels []int, probs [][]float64, bins int) (*ReliabilityCurve, error) {
 	if err := checkBins(bins); err != nil {
 		return nil, err
@@ -118,7 +122,7 @@ func TopLabelReliability(labels []int, probs [][]float64, bins int) (*Reliabilit
 }
 
 // ECE is the expected calibration error of binary probabilities with equal-width bins:
-// Σ_b (n_b/N)·|fraction positive_b - mean probability_b|.
+// Σ_b (n_b/N)·|fraction positive_b - mean probability_b|. bins must be in 1..MaxBins.
 func ECE(labels []int, probs []float64, bins int) (float64, error) {
 	c, err := Reliability(labels, probs, bins)
 	if err != nil {

@@ -29,33 +29,47 @@ type ClassMetrics struct {
 
 // NewConfusionMatrix counts labels against predictions. classes names the classes; when
 // nil, the classes are 0..max(label, prediction) named by their index.
+//
+// Labels and predictions must be class indices: in 0..len(classes)-1 when classes is
+// given, and in 0..MaxClasses-1 when it is nil (the matrix has k×k cells, so an
+// unmapped raw code such as 100000 would otherwise ask for 10^10 of them). At most
+// MaxClasses class names are accepted. Everything is checked before anything is
+// allocated; the error names the offending value and its index.
 func NewConfusionMatrix(labels, preds []int, classes []string) (*ConfusionMatrix, error) {
 	if err := checkLen("labels", len(labels), "predictions", len(preds)); err != nil {
 		return nil, err
 	}
-	k := len(classes)
+	if len(classes) > MaxClasses {
+		return nil, fmt.Errorf("eval: %d class names, more than MaxClasses = %d: the confusion matrix would have %d×%d cells; group rare classes, or evaluate them one vs rest (MacroAUC)",
+			len(classes), MaxClasses, len(classes), len(classes))
+	}
+	if classes != nil && len(classes) == 0 {
+		return nil, fmt.Errorf("eval: no classes given; pass class names or nil to infer them from the labels")
+	}
+	k, why := len(classes), fmt.Sprintf("one per class name; %d names given", len(classes))
 	if classes == nil {
+		k, why = MaxClasses, fmt.Sprintf("classes is nil, so k is inferred as the largest label or prediction + 1, which may be at most MaxClasses = %d", MaxClasses)
+	}
+	if err := checkClassIndices("label", labels, k, why); err != nil {
+		return nil, err
+	}
+	if err := checkClassIndices("prediction", preds, k, why); err != nil {
+		return nil, err
+	}
+	if classes == nil {
+		// Safe now: every value is in 0..MaxClasses-1, so k cannot overflow or explode.
+		k = 0
 		for i := range labels {
 			k = max(k, labels[i]+1, preds[i]+1)
 		}
 		classes = defaultClassNames(k)
-	}
-	if k == 0 {
-		return nil, fmt.Errorf("eval: no classes given; pass class names or nil to infer them from the labels")
 	}
 	cm := &ConfusionMatrix{Classes: classes, Counts: make([][]int, k)}
 	for i := range cm.Counts {
 		cm.Counts[i] = make([]int, k)
 	}
 	for i := range labels {
-		y, p := labels[i], preds[i]
-		if y < 0 || y >= k {
-			return nil, fmt.Errorf("eval: label %d at index %d is out of range; with %d classes labels must be in 0..%d", y, i, k, k-1)
-		}
-		if p < 0 || p >= k {
-			return nil, fmt.Errorf("eval: prediction %d at index %d is out of range; with %d classes predictions must be in 0..%d", p, i, k, k-1)
-		}
-		cm.Counts[y][p]++
+		cm.Counts[labels[i]][preds[i]]++
 	}
 	return cm, nil
 }
@@ -82,14 +96,28 @@ func (c *ConfusionMatrix) N() int {
 	return n
 }
 
-// TP returns the true positives of class k: examples of class k predicted as k.
-func (c *ConfusionMatrix) TP(k int) int { return c.Counts[k][k] }
+// class panics with a readable message when k is not a class of c. The per-class
+// accessors return plain values (no error), so a bad k is a programming error, like an
+// index out of range, but the message says which k was asked for and what is valid.
+func (c *ConfusionMatrix) class(k int) {
+	if k < 0 || k >= len(c.Counts) {
+		panic(fmt.Sprintf("eval: class %d out of range: this ConfusionMatrix has %d classes, 0..%d", k, len(c.Counts), len(c.Counts)-1))
+	}
+}
+
+// TP returns the true positives of class k: examples of class k predicted as k. Like
+// every per-class accessor it panics when k is not in 0..NumClasses()-1.
+func (c *ConfusionMatrix) TP(k int) int {
+	c.class(k)
+	return c.Counts[k][k]
+}
 
 // FN returns the false negatives of class k: examples of class k predicted as another class.
 func (c *ConfusionMatrix) FN(k int) int { return c.Support(k) - c.Counts[k][k] }
 
 // FP returns the false positives of class k: examples of other classes predicted as k.
 func (c *ConfusionMatrix) FP(k int) int {
+	c.class(k)
 	fp := 0
 	for i, row := range c.Counts {
 		if i != k {
@@ -104,6 +132,7 @@ func (c *ConfusionMatrix) TN(k int) int { return c.N() - c.TP(k) - c.FN(k) - c.F
 
 // Support returns the number of examples whose true class is k.
 func (c *ConfusionMatrix) Support(k int) int {
+	c.class(k)
 	s := 0
 	for _, v := range c.Counts[k] {
 		s += v
@@ -225,6 +254,7 @@ func Accuracy(labels, preds []int) (float64, error) {
 }
 
 // BalancedAccuracy is the mean per-class recall over the classes present in labels.
+// Labels and predictions must be class indices below MaxClasses (see NewConfusionMatrix).
 func BalancedAccuracy(labels, preds []int) (float64, error) {
 	cm, err := NewConfusionMatrix(labels, preds, nil)
 	if err != nil {

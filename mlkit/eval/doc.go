@@ -27,6 +27,8 @@
 // Conventions: binary labels are 0 (negative) and 1 (positive); an example is called
 // positive when its score is at or above the threshold. Invalid input (empty slices,
 // mismatched lengths, labels out of range, NaN scores) gives an error that says what was
-// wrong and where. A metric that is undefined for valid input either returns an error
+// wrong and where. Nothing is sized from a user value before it is checked: labels must
+// be class indices (below MaxClasses when no class list bounds them), and bin and
+// resample counts are capped by MaxBins and MaxResamples. A metric that is undefined for valid input either returns an error
 // (AUC with one class only) or NaN, as each function documents.
 package eval

@@ -35,6 +35,10 @@ func (w KappaWeights) String() string {
 // the marginals. Grades are the integers 0..K-1 and the weights use their values.
 // It is NaN when agreement by chance is certain (both raters always give the same single
 // grade), where kappa is undefined.
+//
+// Grades must be in 0..MaxClasses-1: K is the largest grade + 1 and the tables have K×K
+// cells, so larger values (typically unmapped raw codes) and negative ones are an error
+// naming the rater, the index and the value.
 func CohenKappa(rater1, rater2 []int, weights KappaWeights) (float64, error) {
 	if err := checkLen("ratings of rater 1", len(rater1), "ratings of rater 2", len(rater2)); err != nil {
 		return math.NaN(), err
@@ -45,8 +49,11 @@ func CohenKappa(rater1, rater2 []int, weights KappaWeights) (float64, error) {
 	k := 0
 	for i := range rater1 {
 		for r, v := range [2]int{rater1[i], rater2[i]} {
-			if v < 0 {
-				return math.NaN(), fmt.Errorf("eval: rater %d gave grade %d at index %d; grades must be integers >= 0", r+1, v, i)
+			// Check before sizing: the tables below have K×K cells, so a raw code (or 1<<40)
+			// would crash the process instead of failing here.
+			if v < 0 || v >= MaxClasses {
+				return math.NaN(), fmt.Errorf("eval: grade %d of rater %d at index %d is out of range: grades must be integers 0..%d (kappa builds a K×K table over grades 0..K-1, K at most MaxClasses = %d); map raw codes to ordinal grades 0..K-1 first",
+					v, r+1, i, MaxClasses-1, MaxClasses)
 			}
 			k = max(k, v+1)
 		}

@@ -50,7 +50,8 @@ func WithTargetSensitivity(s float64) Option {
 	return func(o *options) { o.targetSens = s }
 }
 
-// WithBins sets the number of equal-width calibration bins (default 10).
+// WithBins sets the number of equal-width calibration bins (default 10). Classify
+// rejects counts outside 1..MaxBins.
 func WithBins(n int) Option {
 	return func(o *options) { o.bins = n }
 }

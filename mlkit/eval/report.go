@@ -81,10 +81,18 @@ func (r *Report) HeadlineKeys() []string {
 // ...). With two columns the task is binary and class 1 is the positive class, predicted
 // when its probability is >= 0.5 (see WithThreshold, WithTargetSensitivity). With more, the
 // predicted class is the most probable one. WithCI adds bootstrap confidence intervals.
+//
+// Labels must be class indices in 0..k-1, k being the number of columns, and k at most
+// MaxClasses: the report holds k×k confusion counts (per bootstrap resample, too).
+// Invalid input is an error naming the offending value and its index.
 func Classify(labels []int, probs [][]float64, classes []string, opts ...Option) (*Report, error) {
 	k, err := checkMulti(labels, probs)
 	if err != nil {
 		return nil, err
+	}
+	if k > MaxClasses {
+		return nil, fmt.Errorf("eval: probability rows have %d columns, more than MaxClasses = %d: the report's confusion matrix would have %d×%d cells; group rare classes, or use MacroAUC and TopLabelReliability, which need no k×k table",
+			k, MaxClasses, k, k)
 	}
 	if classes == nil {
 		classes = defaultClassNames(k)

@@ -13,6 +13,29 @@ var ErrEmpty = errors.New("eval: no examples")
 // for instance an AUC when all labels belong to one class.
 var ErrUndefined = errors.New("eval: metric undefined")
 
+// MaxClasses is the most classes (or kappa grades) this package sizes a table for.
+// Confusion matrices and kappa tables have k×k cells, so memory grows with the square of
+// the largest label: 10,000 classes already means 10^8 cells (800 MB), while a raw code
+// passed as a label by mistake (a 5-digit diagnosis or lab code, say) would ask for tens
+// of gigabytes and kill the process. Labels that large are almost always such codes, so
+// they are an error: map them to class indices 0..k-1 first.
+const MaxClasses = 10_000
+
+// MaxBins is the most calibration bins Reliability, TopLabelReliability, ECE and WithBins
+// accept. A bin estimates a frequency from the examples that fall in it, so even 1,000
+// bins need about 100,000 examples to say anything (10 or 15 are usual); the cap turns a
+// mistyped bin count into an error instead of an allocation of that size.
+const MaxBins = 1_000
+
+// MaxResamples is the most bootstrap resamples BootstrapConfig.Resamples may ask for.
+// One result is kept per resample, and 100,000 resamples already make the Monte Carlo
+// error of a percentile interval negligible (1,000 to 10,000 are usual).
+const MaxResamples = 100_000
+
+// maxBootstrapN bounds n in Bootstrap and BootstrapMetrics: there is no input slice to
+// compare n with, and every concurrent resample allocates n indices.
+const maxBootstrapN = 100_000_000
+
 func checkLen(what string, n1 int, name2 string, n2 int) error {
 	if n1 == 0 {
 		return fmt.Errorf("%w: %s is empty; pass at least one example", ErrEmpty, what)
@@ -43,6 +66,19 @@ func checkBinaryLabels(labels []int) (pos int, err error) {
 		}
 	}
 	return pos, nil
+}
+
+// checkClassIndices verifies that every value of xs is a class index in 0..k-1 before
+// anything is sized or indexed by it. what is the singular noun ("label", "prediction")
+// and why says where k comes from.
+func checkClassIndices(what string, xs []int, k int, why string) error {
+	for i, v := range xs {
+		if v < 0 || v >= k {
+			return fmt.Errorf("eval: %s %d at index %d is out of range: %ss must be class indices 0..%d (%s); map raw codes to indices first, e.g. with the dataset's class list",
+				what, v, i, what, k-1, why)
+		}
+	}
+	return nil
 }
 
 func checkFinite(what string, xs []float64) error {
@@ -98,10 +134,8 @@ func checkMulti(labels []int, probs [][]float64) (int, error) {
 			}
 		}
 	}
-	for i, y := range labels {
-		if y < 0 || y >= k {
-			return 0, fmt.Errorf("eval: label %d at index %d is out of range; with %d probability columns labels must be in 0..%d", y, i, k, k-1)
-		}
+	if err := checkClassIndices("label", labels, k, fmt.Sprintf("one per probability column; probs has %d columns", k)); err != nil {
+		return 0, err
 	}
 	return k, nil
 }
