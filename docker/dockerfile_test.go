@@ -423,3 +423,19 @@ func TestDockerignore(t *testing.T) {
 		t.Fatal("ignored() is broken")
 	}
 }
+
+// The image's XLA installer installs the PJRT plugin that its go-xla release pins, so it must
+// be the go-xla that mlkit is built against.
+func TestXLAInstallerMatchesModule(t *testing.T) {
+	requirement := regexp.MustCompile(`(?m)^\s*(?:require\s+)?github\.com/gomlx/go-xla\s+(v\S+)`)
+	versionIn := func(name string) string {
+		m := requirement.FindSubmatch(readRepoFile(t, name))
+		if m == nil {
+			t.Fatalf("%s does not require github.com/gomlx/go-xla", name)
+		}
+		return string(m[1])
+	}
+	if main, installer := versionIn("go.mod"), versionIn("docker/xlainstall/go.mod"); main != installer {
+		t.Errorf("go.mod pins go-xla %s but docker/xlainstall/go.mod %s: the image would install another plugin version", main, installer)
+	}
+}
