@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/gomlx/compute/dtypes"
@@ -143,6 +144,22 @@ func newLoader(ck *checkpointFile) *checkpointLoader {
 		l.vars[ck.Vars[i].Path] = &ck.Vars[i]
 	}
 	return l
+}
+
+// setScalar replaces the value of every scalar variable with the given name (the last
+// element of its path), keeping its dtype.
+func (l *checkpointLoader) setScalar(name string, value float64) {
+	for p, cv := range l.vars {
+		if path.Base(p) != name || len(cv.Dims) != 0 {
+			continue
+		}
+		switch {
+		case cv.F32 != nil:
+			cv.F32 = []float32{float32(value)}
+		case cv.F64 != nil:
+			cv.F64 = []float64{value}
+		}
+	}
 }
 
 // LoadVariable implements model.Loader.

@@ -42,8 +42,9 @@ type Config struct {
 // New starts a configuration for training model m in the run named name.
 //
 // Defaults: 10 epochs, batch size 32, Adam with learning rate 1e-3 and a constant schedule,
-// keep the weights with the best validation loss, seed 1, and resume an unfinished run of the
-// same name and settings. Runs live in $MEDGO_RUNS, else ./runs.
+// keep the weights with the best validation loss, seed 1. Runs live in $MEDGO_RUNS, else
+// ./runs, and are identified by name: a later Fit under the same name resumes, continues or
+// reopens that run, and never discards it (see Trainer.Fit and Restart).
 func New(name string, m models.Model) *Config {
 	c := &Config{
 		s: Settings{Name: name, Epochs: 10, BatchSize: 32, Optimizer: "adam", LearningRate: 1e-3,
@@ -128,7 +129,12 @@ func (c *Config) Seed(seed int64) *Config { c.s.Seed = seed; return c }
 // Dir places the run directory under dir instead of $MEDGO_RUNS or ./runs.
 func (c *Config) Dir(dir string) *Config { c.dir = dir; return c }
 
-// Restart discards an existing run of the same name instead of resuming it.
+// Restart starts the run over instead of resuming, continuing or reopening it. It is the only
+// way to replace a run under the same name (Fit refuses a changed model, data or setting), and
+// it deletes nothing: the existing run's files (model.json, settings.json, data.gob, the
+// checkpoints and history.json) are moved to RUNDIR/previous-<yyyymmdd-hhmmss>/, where
+// train.Open(that directory) still reopens the old run. Remove those directories by hand when
+// they are no longer needed.
 func (c *Config) Restart() *Config { c.resume = false; return c }
 
 // Quiet turns off progress output.

@@ -46,8 +46,24 @@ type Trainer struct {
 var ErrInterrupted = errors.New("training interrupted")
 
 // Fit trains on split.Train, validates on split.Val (when present) after every epoch, keeps
-// the best weights by the monitored metric, and returns the Run. Running the same Fit again
-// resumes an unfinished run, or simply reopens a finished one.
+// the best weights by the monitored metric, and returns the Run.
+//
+// A run is identified by its name, and Fit never discards one. When the run directory already
+// holds a run, Fit compares it with this configuration:
+//
+//   - the same configuration: an unfinished run resumes from its latest checkpoint, a finished
+//     one is reopened (nothing is trained or written);
+//   - only Epochs or the early-stopping patience changed: the run continues from its latest
+//     checkpoint and keeps its history, e.g. 3 epochs done and now Epochs(4) trains epoch 4
+//     only. With a constant or plateau schedule the result is the same as a fresh run with the
+//     new settings. When the new settings ask for no more than is done (fewer epochs, or an
+//     early stop the history already reached), the run is reopened as it is, with its
+//     stored settings;
+//   - anything else (the model, the data, the task, the optimizer, learning rate, batch size,
+//     schedule, seed, class weights or monitor, or Epochs under a cosine schedule, whose
+//     learning rate at every epoch depends on the total): Fit returns an error wrapping
+//     ErrRunChanged that names the differences, and leaves the run untouched. Use a new run
+//     name, or Restart to start over.
 func (t *Trainer) Fit(split *data.Split) (run *Run, err error) {
 	if t.err != nil {
 		return nil, t.err
@@ -75,57 +91,170 @@ func (t *Trainer) Fit(split *data.Split) (run *Run, err error) {
 	if err != nil {
 		return nil, err
 	}
+	normModel := normalizeModel(modelJSON)
 	settingsJSON, _ := json.MarshalIndent(s, "", "  ")
 	fingerprint := fingerprintSplit(split)
+	header := summarizeSplit(split, outputs, fingerprint)
+
+	if !t.resume {
+		prev, err := setAside(t.dir)
+		if err != nil {
+			return nil, err
+		}
+		if prev != "" && !t.quiet {
+			fmt.Printf("Restarting run %s: the previous run was moved to %s\n", s.Name, prev)
+		}
+	}
 
 	run = &Run{Name: s.Name, Dir: t.dir, Model: t.model, Settings: s}
 	run.setData(split, outputs)
 	run.History = &History{Monitor: s.Monitor}
 
-	// Resume or reopen when the directory holds the same model, settings and data.
 	startEpoch := 0
 	var ck *checkpointFile
-	if t.resume && sameRun(t.dir, modelJSON, settingsJSON, fingerprint) {
-		if c, err := loadCheckpoint(filepath.Join(t.dir, latestFile)); err == nil {
-			h, herr := loadHistory(filepath.Join(t.dir, historyFile))
-			if herr == nil && len(h.Epochs) >= c.Epoch {
-				if len(h.Epochs) > c.Epoch {
-					// Killed between writing the history and the checkpoint: redo that epoch.
-					h.Epochs, h.Finished, h.Stopped = h.Epochs[:c.Epoch], false, ""
-				}
-				h.BestEpoch = 0
-				for _, e := range h.Epochs {
-					if e.Best {
-						h.BestEpoch = e.Epoch
-					}
-				}
-				run.History, ck, startEpoch = h, c, c.Epoch
+	var stored *storedRun
+	if hasTraining(t.dir) {
+		if stored, err = readStored(t.dir, s.Name); err != nil {
+			return nil, err
+		}
+		h := stored.history
+		if what := stored.incompatible(s, normModel, header); len(what) > 0 {
+			return nil, &changedError{name: s.Name, dir: t.dir, epochs: len(h.Epochs), what: what}
+		}
+		if !h.Finished {
+			// An interrupted run: the latest checkpoint says how far it got.
+			if ck, err = loadCheckpoint(filepath.Join(t.dir, latestFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, err
+			}
+			if err := alignHistory(h, ck, t.dir); err != nil {
+				return nil, err
 			}
 		}
+		done := len(h.Epochs)
+		target := s.Epochs
+		if stop := earlyStopEpoch(h, s.Patience); stop > 0 && stop < target {
+			target = stop
+		}
+		if done > target || (done == target && h.Finished) {
+			return t.reopen(stored, split, ck, target)
+		}
+		if s.Schedule == "cosine" && s.Epochs != stored.settings.Epochs {
+			return nil, &changedError{name: s.Name, dir: t.dir, epochs: done, what: []string{fmt.Sprintf(
+				"a cosine schedule over %d epochs (now %d): the learning rate of every epoch depends on the number of epochs, so the %d done would not match",
+				stored.settings.Epochs, s.Epochs, done)}}
+		}
+		if ck == nil && done > 0 {
+			// A finished run that continues: its latest weights and optimizer state.
+			if ck, err = loadCheckpoint(filepath.Join(t.dir, latestFile)); err != nil {
+				return nil, fmt.Errorf("run %q in %s cannot continue: %w; reopen it as it is with train.Open, or call .Restart()", s.Name, t.dir, err)
+			}
+			if err := alignHistory(h, ck, t.dir); err != nil {
+				return nil, err
+			}
+		}
+		if h.Finished || h.Stopped != "" {
+			// Saved before settings.json, so that a crash in between leaves an unfinished run
+			// that the next Fit resumes, whichever epochs it asks for.
+			h.Finished, h.Stopped = false, ""
+			if err := h.save(filepath.Join(t.dir, historyFile)); err != nil {
+				return nil, err
+			}
+		}
+		run.History, startEpoch = h, len(h.Epochs)
 	}
-	if ck == nil {
-		for _, f := range []string{bestFile, latestFile, historyFile} {
-			os.Remove(filepath.Join(t.dir, f))
+	// A resumed or continued run keeps its model.json (the same model) and data file (the
+	// same data, by fingerprint): only what changed is written.
+	if stored == nil || string(stored.modelJSON) != string(normModel) {
+		if err := writeAtomic(filepath.Join(t.dir, modelFile), writeBytes(modelJSON)); err != nil {
+			return nil, err
 		}
 	}
-	if err := writeAtomic(filepath.Join(t.dir, modelFile), writeBytes(modelJSON)); err != nil {
-		return nil, err
+	if stored == nil || string(stored.settingsJSON) != string(settingsJSON) {
+		if err := writeAtomic(filepath.Join(t.dir, settingsFile), writeBytes(settingsJSON)); err != nil {
+			return nil, err
+		}
 	}
-	if err := writeAtomic(filepath.Join(t.dir, settingsFile), writeBytes(settingsJSON)); err != nil {
-		return nil, err
-	}
-	if err := saveRunData(filepath.Join(t.dir, dataFile), &runData{Split: *split, Outputs: outputs, Fingerprint: fingerprint}); err != nil {
-		return nil, err
+	if !sameDataFile(filepath.Join(t.dir, dataFile), stored, header) {
+		if err := saveRunData(filepath.Join(t.dir, dataFile), &runData{Split: *split, Outputs: outputs, Fingerprint: fingerprint}); err != nil {
+			return nil, err
+		}
 	}
 	if err := run.initStore(ck); err != nil {
 		return nil, err
 	}
-	if ck != nil && run.History.Finished {
-		// Nothing left to do: reopen with the best weights.
-		return Open(t.dir)
-	}
 	if err := t.loop(run, startEpoch); err != nil {
 		return run, err
+	}
+	return run, nil
+}
+
+// alignHistory cuts the history back to the latest checkpoint (ck nil: none yet). The history
+// is written before the checkpoint, so after a kill it may be one epoch ahead: that epoch is
+// trained again. A history behind its checkpoint means the directory was changed by hand.
+func alignHistory(h *History, ck *checkpointFile, dir string) error {
+	epoch := 0
+	if ck != nil {
+		epoch = ck.Epoch
+	}
+	if len(h.Epochs) < epoch {
+		return fmt.Errorf("run in %s: %s has %d epochs but %s was saved after epoch %d; the directory is inconsistent — call .Restart() (the files are moved aside) or use a new run name",
+			dir, historyFile, len(h.Epochs), latestFile, epoch)
+	}
+	if len(h.Epochs) > epoch {
+		h.Epochs, h.Finished, h.Stopped = h.Epochs[:epoch], false, ""
+	}
+	h.BestEpoch = 0
+	for _, e := range h.Epochs {
+		if e.Best {
+			h.BestEpoch = e.Epoch
+		}
+	}
+	return nil
+}
+
+// sameDataFile reports whether path already holds this split, so it need not be written again.
+func sameDataFile(path string, stored *storedRun, header *dataHeader) bool {
+	h := (*dataHeader)(nil)
+	if stored != nil {
+		h = stored.data
+	} else if _, err := os.Stat(path); err == nil {
+		// A run killed before its first epoch: its data file may be complete and current.
+		// An old-format file is replaced: nothing was trained on it yet.
+		if h, _ = readDataHeader(path); h != nil && h.Format != 2 {
+			h = nil
+		}
+	}
+	return h != nil && h.Fingerprint == header.Fingerprint && len(dataChanges(h, header)) == 0
+}
+
+// reopen returns a run that needs no more training, as it is on disk, with its best weights.
+// The split given to Fit is used, not the data file: it has the same values (the fingerprints
+// match), and reading a large split back would take longer than the whole reopen otherwise.
+func (t *Trainer) reopen(stored *storedRun, split *data.Split, latest *checkpointFile, target int) (*Run, error) {
+	s := stored.settings
+	h := stored.history
+	run := &Run{Name: s.Name, Dir: t.dir, Model: t.model, Settings: s, History: h}
+	run.setData(split, stored.data.Outputs)
+	ck, err := loadCheckpoint(filepath.Join(t.dir, bestFile))
+	if errors.Is(err, os.ErrNotExist) {
+		// No epoch improved the monitored metric (it was NaN throughout): the latest weights.
+		ck = latest
+		if ck == nil {
+			ck, err = loadCheckpoint(filepath.Join(t.dir, latestFile))
+		} else {
+			err = nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run %q in %s has no usable checkpoint (%v); call .Restart() to train it again", s.Name, t.dir, err)
+	}
+	if err := run.initStore(ck); err != nil {
+		return nil, err
+	}
+	if len(h.Epochs) > target && !t.quiet {
+		// Not an error (the run is intact and usable), but not what was asked for either.
+		fmt.Printf("Run %s already has %d epochs, more than these settings train (%d); reopened as it is. "+
+			"To train only %d, use a new run name or .Restart().\n", s.Name, len(h.Epochs), target, target)
 	}
 	return run, nil
 }
@@ -196,18 +325,30 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 	if n := len(run.History.Epochs); n > 0 {
 		lr = run.History.Epochs[n-1].LearningRate
 	}
+	// Replay the counters over the epochs already done, exactly as the loop below updates
+	// them, so a resumed or continued run decays the learning rate and stops early at the same
+	// epochs as one trained without a break.
 	sinceBest, sincePlateau := 0, 0
 	for _, e := range run.History.Epochs {
+		if s.Schedule == "plateau" && sincePlateau >= s.PlateauWait {
+			sincePlateau = 0
+		}
 		if e.Best {
-			sinceBest = 0
+			sinceBest, sincePlateau = 0, 0
 		} else {
 			sinceBest++
+			sincePlateau++
 		}
 	}
 	weights := exampleWeights(tr, s.ClassWeights)
 	batch := min(s.BatchSize, tr.Len())
 	lrSet := false
 
+	if s.Patience > 0 && sinceBest >= s.Patience {
+		// Killed after the epoch that met the stopping rule, before recording that it did.
+		run.History.Stopped = fmt.Sprintf("early stopping: %s did not improve for %d epochs", monitor, s.Patience)
+		startEpoch = s.Epochs
+	}
 	for epoch := startEpoch; epoch < s.Epochs; epoch++ {
 		start := time.Now()
 		lr = t.learningRate(epoch, lr, sincePlateau)
@@ -216,6 +357,12 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 		}
 		if lrSet, err = setLearningRate(store, lr); err != nil {
 			return err
+		}
+		if l, ok := store.Loader().(*checkpointLoader); ok && !lrSet {
+			// Resuming: the optimizer creates its learning-rate variable in the first step,
+			// from the checkpoint, which holds the previous epoch's rate. Under a decaying
+			// schedule that first step would use a stale rate, unlike an uninterrupted run.
+			l.setScalar(optimizer.ParamLearningRate, lr)
 		}
 		rng := rand.New(rand.NewSource(s.Seed*1000003 + int64(epoch)))
 		perm := rng.Perm(tr.Len())
@@ -234,7 +381,7 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 				run.History.Stopped = fmt.Sprintf("loss became %v at epoch %d, step %d", loss, epoch+1, steps+1)
 				_ = run.History.save(filepath.Join(run.Dir, historyFile))
 				return fmt.Errorf("run %q: the loss became %v at epoch %d, step %d; training stopped and the last good checkpoint (%s) was kept. "+
-					"Lower the learning rate (now %.2g), standardize the features, or check the data for NaN/Inf values",
+					"Lower the learning rate (now %.2g; a changed setting needs .Restart() or a new run name), standardize the features, or check the data for NaN/Inf values",
 					s.Name, loss, epoch+1, steps+1, filepath.Join(run.Dir, latestFile), lr)
 			}
 			sum += loss
@@ -544,15 +691,4 @@ func fingerprintSplit(split *data.Split) uint64 {
 		}
 	}
 	return h.Sum64()
-}
-
-// sameRun reports whether dir holds a run with exactly this model, settings and data.
-func sameRun(dir string, modelJSON, settingsJSON []byte, fingerprint uint64) bool {
-	m, err1 := os.ReadFile(filepath.Join(dir, modelFile))
-	s, err2 := os.ReadFile(filepath.Join(dir, settingsFile))
-	if err1 != nil || err2 != nil || string(m) != string(modelJSON) || string(s) != string(settingsJSON) {
-		return false
-	}
-	rd, err := loadRunData(filepath.Join(dir, dataFile))
-	return err == nil && rd.Fingerprint == fingerprint
 }

@@ -1,11 +1,9 @@
 package train
 
 import (
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,7 +51,7 @@ type Run struct {
 }
 
 // runData is what data.gob holds: the prepared splits, so later cells evaluate on exactly
-// the examples the run was trained and validated with.
+// the examples the run was trained and validated with. See rundata.go for the file format.
 type runData struct {
 	Split       data.Split
 	Outputs     int
@@ -127,23 +125,6 @@ func (r *Run) setData(split *data.Split, outputs int) {
 		r.VocabSize = tr.Vocab.Size()
 	}
 	r.Outputs = outputs
-}
-
-func loadRunData(path string) (*runData, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("run data %s: %w", path, err)
-	}
-	defer f.Close()
-	var rd runData
-	if err := gob.NewDecoder(f).Decode(&rd); err != nil {
-		return nil, fmt.Errorf("run data %s is unreadable: %w", path, err)
-	}
-	return &rd, nil
-}
-
-func saveRunData(path string, rd *runData) error {
-	return writeAtomic(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(rd) })
 }
 
 // initStore creates the variable store, with values from a checkpoint when given.
