@@ -26,6 +26,7 @@ type CSVLoader struct {
 	comma    rune
 	noHeader bool
 	positive string
+	classes  []string
 	fill     *float32
 }
 
@@ -43,6 +44,10 @@ func LoadCSV(path string) (*Dataset, error) { return CSV(path).Done() }
 //   - other numbers are a Regression target;
 //   - several target columns of 0, 1 or blank are MultiLabel (blank = NaN, missing),
 //     several numeric columns otherwise a Regression.
+//
+// Inference takes every distinct value for a class, so it cannot tell a junk label such as
+// "2" in a 0/1 column from a third class; it rejects only a column that mixes numbers and
+// text (one "yes" among 0/1). State the classes with Classes to have every label checked.
 //
 // Empty cells and "NA", "NaN", "?" or "null" are missing values: an error in features
 // unless FillMissing is set.
@@ -66,6 +71,13 @@ func (c *CSVLoader) NoHeader() *CSVLoader { c.noHeader = true; return c }
 // Positive names the target value that is the positive class (index 1) of a Binary task,
 // for example Positive("M") for a diagnosis column of M and B.
 func (c *CSVLoader) Positive(class string) *CSVLoader { c.positive = class; return c }
+
+// Classes states the classes of a single target column, as written in the file, in
+// class-index order: Classes("B", "M") makes B class 0 and M class 1. Numbers match by value
+// ("1.0" is class "1"). A target that is not one of them is an error naming its line, where
+// inference would make a new class of it; the task is Binary for two classes, else
+// MultiClass (or the one given with Task).
+func (c *CSVLoader) Classes(values ...string) *CSVLoader { c.classes = values; return c }
 
 // FillMissing replaces missing feature values by v (math.NaN() keeps them as NaN).
 func (c *CSVLoader) FillMissing(v float32) *CSVLoader { c.fill = &v; return c }
@@ -99,7 +111,7 @@ func isMissing(s string) bool {
 }
 
 func (c *CSVLoader) parse(r io.Reader, name string) (*Dataset, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(skipBOM(r))
 	cr.Comma = c.comma
 	cr.TrimLeadingSpace = true
 	if c.comma == '"' || c.comma == '\n' || c.comma == '\r' || c.comma == 0 || !validRune(c.comma) {
@@ -239,6 +251,16 @@ func (c *CSVLoader) targetsFrom(d *Dataset, raw [][]string, lines []int, tnames 
 			}
 		}
 	}
+	if c.classes != nil {
+		if cols != 1 || (c.taskSet && !c.task.IsClassification()) {
+			return fmt.Errorf("%s: classes are stated for target columns %s; Classes needs a single target column and a classification task", name, quoteList(tnames))
+		}
+		values := make([]string, len(raw))
+		for r, row := range raw {
+			values[r] = row[0]
+		}
+		return c.statedClasses(d, values, lines, tnames[0], name)
+	}
 	task := c.task
 	if !c.taskSet {
 		switch {
@@ -282,6 +304,10 @@ func (c *CSVLoader) targetsFrom(d *Dataset, raw [][]string, lines []int, tnames 
 	values := make([]string, len(raw))
 	for r, row := range raw {
 		values[r] = row[0]
+	}
+	if odd, other := mixedLabels(values); odd >= 0 {
+		return fmt.Errorf("%s line %d, column %q: target %q does not fit the other targets (such as %q): the column mixes numbers and text; correct the row, or state the classes with Classes(...) so that every label is checked",
+			name, lines[odd], tnames[0], clip(values[odd], 30), clip(other, 30))
 	}
 	if numeric && integer {
 		values = normalizeInts(values)
@@ -337,6 +363,32 @@ func (c *CSVLoader) targetsFrom(d *Dataset, raw [][]string, lines []int, tnames 
 	}
 	for _, v := range values {
 		d.Y = append(d.Y, float32(slices.Index(classes, v)))
+	}
+	return nil
+}
+
+// statedClasses maps the target values to the classes given with Classes.
+func (c *CSVLoader) statedClasses(d *Dataset, values []string, lines []int, column, name string) error {
+	if c.positive != "" {
+		return fmt.Errorf("%s: both Positive and Classes are set; state the classes with the positive one last instead", name)
+	}
+	if len(c.classes) < 2 || len(slices.Compact(slices.Sorted(slices.Values(c.classes)))) != len(c.classes) {
+		return fmt.Errorf("%s: classes %s; expected at least 2 distinct class values", name, quoteList(c.classes))
+	}
+	for r, v := range values {
+		k := matchClass(v, c.classes)
+		if k < 0 {
+			return fmt.Errorf("%s line %d, column %q: target %q is not one of the stated classes %s; correct the row, or add the class to Classes(...)", name, lines[r], column, clip(v, 30), quoteList(c.classes))
+		}
+		d.Y = append(d.Y, float32(k))
+	}
+	d.Classes = slices.Clone(c.classes)
+	d.Task = c.task
+	if !c.taskSet {
+		d.Task = MultiClass
+		if len(c.classes) == 2 {
+			d.Task = Binary
+		}
 	}
 	return nil
 }

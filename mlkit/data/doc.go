@@ -32,10 +32,23 @@
 // # The user's own files
 //
 // LoadCSV and the CSV builder read tabular data; LoadNPY, LoadNPZ and LoadIDX read NumPy
-// and IDX arrays (ReadNPY, ReadNPZ and ReadIDX give the raw Array); LoadUCRFiles reads the
-// UCR text format; LoadSequencesCSV reads SMILES or DNA with targets. Errors name the
-// file, the line or record, and what was expected. Declared sizes in binary headers are
-// checked against the data actually present before any memory is reserved for them.
+// and IDX arrays (ReadNPY, ReadNPZ and ReadIDX give the raw Array); LoadMedMNISTFile reads
+// a MedMNIST-style .npz at any path; LoadUCRFiles reads the UCR text format;
+// LoadSequencesCSV and the SequencesCSV builder read SMILES or DNA with targets. Errors
+// name the file, the line or record, and what was expected. Declared sizes in binary
+// headers are checked against the data actually present before any memory is reserved
+// for them. Text readers accept a UTF-8 byte-order mark and CRLF line ends.
+//
+// These loaders check what can be checked without knowing the data: images must be uint8
+// or floats in [0,1] (floats up to 255 are unscaled pixels), a label column must not mix
+// numbers and text, and inferred array classes must not be empty below the largest label.
+// A caller who knows the classes states them (Classes on the CSV builders, an Expect for
+// array files) and gets every label checked.
+//
+// The bundled data sets are checked on every load, from the data directory, the cache or
+// a download alike: their rows and class counts (or pinned SHA-256 on download) must be
+// the published ones. A path that exists but is not a readable file is an error, never
+// taken for missing.
 //
 // # Preprocessing without leakage
 //

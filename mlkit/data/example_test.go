@@ -1,9 +1,11 @@
 package data_test
 
 import (
+	"archive/zip"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/medgo-lab/medgo/mlkit/data"
@@ -176,4 +178,70 @@ func ExampleFetcher() {
 	if _, err := data.LoadMedMNIST("breastmnist"); err != nil {
 		fmt.Println(err)
 	}
+}
+
+func ExampleLoadIDX() {
+	dir, _ := os.MkdirTemp("", "medgo")
+	defer os.RemoveAll(dir)
+	// Two 2×2 grey images and their labels in the IDX format of MNIST: zero bytes, the type
+	// (0x08 = unsigned byte), the number of dimensions, each dimension, then the data.
+	images := []byte{0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 0, 255, 51, 51, 51, 51}
+	labels := []byte{0, 0, 0x08, 1, 0, 0, 0, 2, 7, 3}
+	_ = os.WriteFile(filepath.Join(dir, "images.idx"), images, 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "labels.idx"), labels, 0o644)
+	d, err := data.LoadIDX(filepath.Join(dir, "images.idx"), filepath.Join(dir, "labels.idx"), data.Expect{NumClasses: 10})
+	fmt.Println(d.Shape, d.Labels(), d.NumClasses(), d.Example(1), err)
+	// A label outside the stated classes is an error.
+	_, err = data.LoadIDX(filepath.Join(dir, "images.idx"), filepath.Join(dir, "labels.idx"), data.Expect{NumClasses: 5})
+	fmt.Println(err != nil)
+	// Output:
+	// [2 2 1] [7 3] 10 [0.2 0.2 0.2 0.2] <nil>
+	// true
+}
+
+// npyFile is a minimal NumPy .npy writer for the examples.
+func npyFile(descr, shape string, data []byte) []byte {
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }\n", descr, shape)
+	out := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	return append(append(out, header...), data...)
+}
+
+func ExampleLoadMedMNISTFile() {
+	dir, _ := os.MkdirTemp("", "medgo")
+	defer os.RemoveAll(dir)
+	// A MedMNIST-style archive: three splits of 1×1 grey uint8 images, labels [n, 1].
+	path := filepath.Join(dir, "wounds.npz")
+	f, _ := os.Create(path)
+	z := zip.NewWriter(f)
+	for name, body := range map[string][]byte{
+		"train_images.npy": npyFile("|u1", "3, 1, 1", []byte{0, 255, 51}),
+		"train_labels.npy": npyFile("|u1", "3, 1", []byte{0, 1, 2}),
+		"val_images.npy":   npyFile("|u1", "1, 1, 1", []byte{255}),
+		"val_labels.npy":   npyFile("|u1", "1, 1", []byte{1}),
+		"test_images.npy":  npyFile("|u1", "1, 1, 1", []byte{0}),
+		"test_labels.npy":  npyFile("|u1", "1, 1", []byte{2}),
+	} {
+		w, _ := z.Create(name)
+		_, _ = w.Write(body)
+	}
+	_ = z.Close()
+	_ = f.Close()
+	s, err := data.LoadMedMNISTFile(path, data.Expect{Classes: []string{"healing", "infected", "necrotic"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.Train.Task, s.Train.Classes, s.Train.Shape, s.Train.X, s.Test.Labels())
+	// Output: multi-class [healing infected necrotic] [1 1 1] [0 1 0.2] [2]
+}
+
+func ExampleSequencesCSV() {
+	dir, _ := os.MkdirTemp("", "medgo")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "mols.csv")
+	_ = os.WriteFile(path, []byte("smiles,active\nCCO,0\nc1ccccc1,1\nCCN,2\n"), 0o644)
+	// Inference would make a third class of the "2"; stating the classes catches it.
+	_, err := data.SequencesCSV(path, "smiles").Target("active").Classes("0", "1").Done()
+	fmt.Println(strings.Replace(err.Error(), path, "mols.csv", 1))
+	// Output: mols.csv line 4, column "active": label "2" is not one of the stated classes "0", "1"; correct the row, or add the class to Classes(...)
 }

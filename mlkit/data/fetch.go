@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -50,7 +52,7 @@ type Fetcher struct {
 	// value followed by the rest of the URL. Use it for a local mirror or in tests.
 	Mirrors  map[string]string
 	Progress io.Writer     // download progress; nil = silent
-	Retries  int           // extra attempts after a failed download (network errors, 5xx, 429, truncation)
+	Retries  int           // extra attempts after a failed download (5xx, 429, a transfer cut short); none when no connection can be made
 	Backoff  time.Duration // wait before the first retry, doubled after each one
 }
 
@@ -158,21 +160,22 @@ func (f *Fetcher) Path(relPath string) (string, error) {
 
 func (f *Fetcher) resolve(src Source) (string, error) {
 	rel := filepath.FromSlash(src.Path)
-	if f.DataDir != "" {
-		p := filepath.Join(f.DataDir, rel)
-		if fileExists(p) {
-			return p, nil
-		}
-	}
-	if f.CacheDir != "" {
-		p := filepath.Join(f.CacheDir, rel)
-		if fileExists(p) {
-			return p, nil
-		}
-	}
 	manual := f.manualPath(src)
 	fail := func(err error) (string, error) {
 		return "", &FetchError{Path: src.Path, URL: src.URL, Manual: manual, Err: err}
+	}
+	for _, dir := range []string{f.DataDir, f.CacheDir} {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, rel)
+		ok, err := localFile(p)
+		if err != nil {
+			return fail(fmt.Errorf("%w; nothing was downloaded, so that what is there is not replaced", err))
+		}
+		if ok {
+			return p, nil
+		}
 	}
 	where := f.searchedDirs()
 	if f.Offline {
@@ -183,6 +186,9 @@ func (f *Fetcher) resolve(src Source) (string, error) {
 	}
 	p, err := f.download(src)
 	if err != nil {
+		if noConnection(err) {
+			err = fmt.Errorf("%w (the server cannot be reached: no network, a name that does not resolve, or a refused connection; set %s=1 to work offline)", err, OfflineEnv)
+		}
 		return fail(fmt.Errorf("not found in %s, and the download failed: %w", where, err))
 	}
 	return p, nil
@@ -219,9 +225,49 @@ func (f *Fetcher) manualPath(src Source) string {
 	return p
 }
 
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
+// localFile reports whether a readable regular file is at p. Only a path where nothing at
+// all exists is missing: anything else (a directory, a broken or looping symbolic link, a
+// device, a file or folder that cannot be read) is an error naming what was found, because
+// taking it for missing would download a copy in place of what the user put there.
+func localFile(p string) (bool, error) {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s cannot be examined: %v; check the path and the permissions of its folders", p, err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(p)
+		st, err := os.Stat(p)
+		if err != nil {
+			return false, fmt.Errorf("%s is a symbolic link to %s that cannot be followed (%v); point it at the data file or remove it", p, target, err)
+		}
+		fi = st
+	}
+	if !fi.Mode().IsRegular() {
+		return false, fmt.Errorf("%s is %s, not a data file; remove it or put the data file there", p, describeMode(fi.Mode()))
+	}
+	r, err := os.Open(p)
+	if err != nil {
+		return false, fmt.Errorf("%s cannot be read: %v; fix its permissions or replace it", p, err)
+	}
+	_ = r.Close()
+	return true, nil
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file (mode " + m.String() + ")"
 }
 
 // url returns the address to download, after applying Mirrors (longest prefix wins).
@@ -247,12 +293,16 @@ func (f *Fetcher) download(src Source) (string, error) {
 	switch {
 	case strings.HasSuffix(src.URL, ".zip"):
 		zipPath := filepath.Join(dir, path.Base(src.URL))
-		if !fileExists(zipPath) {
+		ok, err := localFile(zipPath)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
 			if err := f.downloadTo(src.URL, zipPath, "", false, nil); err != nil {
 				return "", err
 			}
 		}
-		err := atomicWrite(dst, func(w io.Writer) error { return extractZipMember(zipPath, path.Base(src.Path), w) }, src.check)
+		err = atomicWrite(dst, func(w io.Writer) error { return extractZipMember(zipPath, path.Base(src.Path), w) }, src.check)
 		if err != nil {
 			// A bad archive is not kept: the next attempt downloads it again.
 			_ = os.Remove(zipPath)
@@ -300,9 +350,8 @@ func retryable(err error) bool {
 	if errors.Is(err, errTruncated) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		return false // no such host: offline, or a wrong mirror; retrying will not help
+	if noConnection(err) {
+		return false
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
@@ -310,6 +359,24 @@ func retryable(err error) bool {
 	}
 	var oe *net.OpError
 	return errors.As(err, &oe)
+}
+
+// noConnection is true for errors that mean no connection could be made at all: no
+// network, a name that does not resolve, a refused or unroutable connection. Retrying them
+// only delays the error (by the whole backoff: 7 s with the defaults), while a server that
+// answers with a 5xx or breaks off a transfer may well succeed on the next attempt.
+func noConnection(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	for _, errno := range []syscall.Errno{syscall.ECONNREFUSED, syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }
 
 // get streams url into w, gunzipping when asked.

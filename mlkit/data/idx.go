@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // idxTypes maps the IDX type byte to the element type name and size.
@@ -178,28 +179,52 @@ func readIDXFile(path string) (*idxRaw, error) {
 	return readIDXRaw(r, path)
 }
 
+// idxLabelTypes are the IDX element types that can hold class labels.
+var idxLabelTypes = []byte{0x08, 0x09, 0x0B, 0x0C}
+
 // LoadIDX loads a classification data set from an IDX image file and an IDX label file
-// (gzipped or not), as MNIST is distributed. Images of shape [n, h, w] become examples of
-// shape [h, w, 1]; uint8 pixels are scaled to [0,1]. Labels must be one per image; see
-// FromArrays for how classes are named.
-func LoadIDX(imagesPath, labelsPath string) (*Dataset, error) {
-	x, err := ReadIDX(imagesPath)
+// (gzipped or not), as MNIST is distributed, with the checks of the bundled MNIST loader.
+// Images must be unsigned bytes (IDX type 0x08) of shape [n, h, w] or [n, h, w, c]; they
+// become examples of shape [h, w, 1] (or [h, w, c]) scaled to [0,1]. Other element types
+// are rejected rather than guessed at: signed or wider values are not pixels 0-255 (read
+// such files with ReadIDX and build the data set with FromArrays). Labels must be integers
+// (type 0x08, 0x09, 0x0B or 0x0C), one per image; classes are inferred as in LoadNPZ, or
+// checked against an Expect:
+//
+//	d, err := data.LoadIDX("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", data.Expect{NumClasses: 10, Len: 60000})
+func LoadIDX(imagesPath, labelsPath string, expect ...Expect) (*Dataset, error) {
+	e, err := expectation(imagesPath, expect)
 	if err != nil {
 		return nil, err
 	}
-	y, err := ReadIDX(labelsPath)
+	img, err := readIDXFile(imagesPath)
 	if err != nil {
 		return nil, err
 	}
-	if len(y.Shape) != 1 {
-		return nil, fmt.Errorf("%s: labels have shape %v; expected one label per image, shape [%d]", labelsPath, y.Shape, x.Len())
+	lab, err := readIDXFile(labelsPath)
+	if err != nil {
+		return nil, err
 	}
+	return idxDataset(img, lab, imagesPath, labelsPath, e)
+}
+
+// idxDataset checks an IDX image and label pair and builds the data set.
+func idxDataset(img, lab *idxRaw, imagesPath, labelsPath string, e Expect) (*Dataset, error) {
+	if img.dtype != 0x08 {
+		return nil, fmt.Errorf("%s: IDX element type 0x%02x (%s); LoadIDX expects images of type 0x08 (uint8, pixels 0-255 as in MNIST). For other element types use ReadIDX and FromArrays", imagesPath, img.dtype, idxTypes[img.dtype].name)
+	}
+	if len(img.shape) != 3 && len(img.shape) != 4 {
+		return nil, fmt.Errorf("%s: images have shape %v; expected [n, height, width] or [n, height, width, channels]", imagesPath, img.shape)
+	}
+	if !slices.Contains(idxLabelTypes, lab.dtype) {
+		return nil, fmt.Errorf("%s: IDX element type 0x%02x (%s); expected integer class labels, type 0x08 (uint8) as in MNIST, or 0x09, 0x0B, 0x0C", labelsPath, lab.dtype, idxTypes[lab.dtype].name)
+	}
+	if len(lab.shape) != 1 || lab.shape[0] != img.shape[0] {
+		return nil, fmt.Errorf("%s: labels have shape %v; expected one label per image of %s, shape [%d]", labelsPath, lab.shape, imagesPath, img.shape[0])
+	}
+	x, y := img.toArray(), lab.toArray()
 	if len(x.Shape) == 3 {
 		x.Shape = append(x.Shape, 1)
 	}
-	d, err := FromArrays(filepath.Base(imagesPath), x, y)
-	if err != nil {
-		return nil, fmt.Errorf("%s and %s: %w", imagesPath, labelsPath, err)
-	}
-	return d, nil
+	return arraysDataset(filepath.Base(imagesPath), imagesPath+" and "+labelsPath, x, y, e)
 }

@@ -22,12 +22,14 @@ type molSpec struct {
 	targets []string // target columns
 	task    Task
 	classes []string // for Binary
-	rows    int      // expected rows (checked on download)
+	rows    int      // expected rows (checked on download and on every load)
+	counts  []int    // expected class counts of a Binary set (nil = not checked)
+	values  []string // stated class values of a user's file (see SequencesCSVLoader.Classes)
 }
 
 var moleculeNet = map[string]molSpec{
 	"bbbp": {name: "BBBP", file: "moleculenet/BBBP.csv", smiles: "smiles", id: "name", targets: []string{"p_np"},
-		task: Binary, classes: []string{"non-penetrating", "penetrating"}, rows: 2050},
+		task: Binary, classes: []string{"non-penetrating", "penetrating"}, rows: 2050, counts: []int{483, 1567}},
 	"esol": {name: "ESOL", file: "moleculenet/delaney-processed.csv", smiles: "smiles", id: "Compound ID",
 		targets: []string{"measured log solubility in mols per litre"}, task: Regression, rows: 1128},
 	"tox21": {name: "Tox21", file: "moleculenet/tox21.csv", smiles: "smiles", id: "mol_id",
@@ -62,7 +64,14 @@ func LoadMoleculeNet(name string) (*Sequences, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readMoleculeFile(p, spec)
+	s, err := readMoleculeFile(p, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := moleculeCounts(p, s, spec); err != nil {
+		return nil, notPublished(spec.file, p, err)
+	}
+	return s, nil
 }
 
 func readMoleculeFile(path string, spec molSpec) (*Sequences, error) {
@@ -81,30 +90,83 @@ func readMoleculeFile(path string, spec molSpec) (*Sequences, error) {
 
 // LoadSequencesCSV loads text sequences (SMILES, DNA, ...) with targets from a CSV file
 // with a header row: textColumn holds the sequences and targetColumns the targets (at least
-// one). The task is inferred as in FromArrays: one integer column is classification (with
-// classes named after the values), several 0/1 columns with blanks are MultiLabel (blank =
-// NaN, missing), anything else is Regression. Non-numeric single targets are classes, in
-// sorted order.
+// one). It is SequencesCSV(path, textColumn).Target(targetColumns...).Done(); see
+// SequencesCSV for how the task is inferred and how to state the classes.
 func LoadSequencesCSV(path, textColumn string, targetColumns ...string) (*Sequences, error) {
-	if len(targetColumns) == 0 {
-		return nil, fmt.Errorf("%s: no target column given; name the column(s) holding the labels", path)
+	return SequencesCSV(path, textColumn).Target(targetColumns...).Done()
+}
+
+// SequencesCSVLoader configures the loading of text sequences from a CSV file; finish with
+// Done.
+//
+//	s, err := data.SequencesCSV("mols.csv", "smiles").Target("active").Classes("0", "1").Done()
+type SequencesCSVLoader struct {
+	path, text, id string
+	targets        []string
+	classes        []string
+}
+
+// SequencesCSV starts loading text sequences (SMILES, DNA, ...) from a CSV file with a
+// header row; textColumn holds the sequences. Name the target column(s) with Target.
+//
+// Without Classes, the task is inferred as in FromArrays: one integer column is
+// classification (with classes named after the values), several 0/1 columns with blanks
+// are MultiLabel (blank = NaN, missing), other numbers are Regression, and a text column
+// holds classes, in sorted order. Inference takes every distinct value for a class, so it
+// cannot tell a junk label such as "2" in a 0/1 column from a third class; it only rejects
+// a column that mixes numbers and text (one "yes" among 0/1). A caller who knows the
+// classes states them with Classes, and any other label is then an error naming the line.
+func SequencesCSV(path, textColumn string) *SequencesCSVLoader {
+	return &SequencesCSVLoader{path: path, text: textColumn}
+}
+
+// Target names the target column(s).
+func (l *SequencesCSVLoader) Target(columns ...string) *SequencesCSVLoader {
+	l.targets = columns
+	return l
+}
+
+// ID names a column of identifiers (molecule names), kept in Sequences.IDs.
+func (l *SequencesCSVLoader) ID(column string) *SequencesCSVLoader { l.id = column; return l }
+
+// Classes states the classes of the (single) target column, as written in the file, in
+// class-index order: Classes("B", "M") makes B class 0 and M class 1. Numbers match by
+// value ("1.0" is class "1"). A label that is not one of them is an error; the task is
+// Binary for two classes, else MultiClass.
+func (l *SequencesCSVLoader) Classes(values ...string) *SequencesCSVLoader {
+	l.classes = values
+	return l
+}
+
+// Done reads the file.
+func (l *SequencesCSVLoader) Done() (*Sequences, error) {
+	if len(l.targets) == 0 {
+		return nil, fmt.Errorf("%s: no target column given; name the column(s) holding the labels", l.path)
 	}
-	f, err := os.Open(path)
+	if l.classes != nil {
+		if len(l.targets) != 1 {
+			return nil, fmt.Errorf("%s: classes stated for %d target columns (%s); classes apply to a single target column", l.path, len(l.targets), quoteList(l.targets))
+		}
+		if len(l.classes) < 2 || len(slices.Compact(slices.Sorted(slices.Values(l.classes)))) != len(l.classes) {
+			return nil, fmt.Errorf("%s: classes %s; expected at least 2 distinct class values", l.path, quoteList(l.classes))
+		}
+	}
+	f, err := os.Open(l.path)
 	if err != nil {
 		return nil, fmt.Errorf("reading sequences: %w", err)
 	}
 	defer f.Close()
-	s, err := parseSequenceCSV(f, path, molSpec{smiles: textColumn, targets: targetColumns, task: -1})
+	s, err := parseSequenceCSV(f, l.path, molSpec{smiles: l.text, id: l.id, targets: l.targets, task: -1, values: l.classes})
 	if err != nil {
 		return nil, err
 	}
-	s.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	s.Name = strings.TrimSuffix(filepath.Base(l.path), filepath.Ext(l.path))
 	return s, nil
 }
 
 // parseSequenceCSV reads a CSV with a header. spec.task < 0 asks for inference.
 func parseSequenceCSV(r io.Reader, name string, spec molSpec) (*Sequences, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(skipBOM(r))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -143,6 +205,7 @@ func parseSequenceCSV(r io.Reader, name string, spec molSpec) (*Sequences, error
 		s.IDs = []string{}
 	}
 	var raw [][]string // raw target text, for inference
+	var lines []int    // the line of each row of raw
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -166,6 +229,7 @@ func parseSequenceCSV(r io.Reader, name string, spec molSpec) (*Sequences, error
 		}
 		if spec.task < 0 {
 			raw = append(raw, vals)
+			lines = append(lines, line)
 			continue
 		}
 		for j, v := range vals {
@@ -179,8 +243,13 @@ func parseSequenceCSV(r io.Reader, name string, spec molSpec) (*Sequences, error
 	if len(s.Texts) == 0 {
 		return nil, fmt.Errorf("%s: no rows after the header", name)
 	}
-	if spec.task < 0 {
-		if err := inferTextTargets(s, raw, name); err != nil {
+	switch {
+	case spec.values != nil:
+		if err := statedClasses(s, raw, lines, spec, name); err != nil {
+			return nil, err
+		}
+	case spec.task < 0:
+		if err := inferTextTargets(s, raw, lines, spec.smiles, name); err != nil {
 			return nil, err
 		}
 	}
@@ -214,9 +283,36 @@ func parseTarget(v string, task Task) (float32, error) {
 	return float32(f), nil
 }
 
+// statedClasses maps the single raw target column to the stated classes.
+func statedClasses(s *Sequences, raw [][]string, lines []int, spec molSpec, name string) error {
+	for r, row := range raw {
+		k := matchClass(row[0], spec.values)
+		if k < 0 {
+			return fmt.Errorf("%s line %d, column %q: label %q is not one of the stated classes %s; correct the row, or add the class to Classes(...)", name, lines[r], spec.targets[0], clip(row[0], 30), quoteList(spec.values))
+		}
+		s.Y = append(s.Y, float32(k))
+	}
+	s.Classes = slices.Clone(spec.values)
+	s.Task = MultiClass
+	if len(s.Classes) == 2 {
+		s.Task = Binary
+	}
+	return nil
+}
+
 // inferTextTargets sets the task and targets from raw target strings.
-func inferTextTargets(s *Sequences, raw [][]string, name string) error {
+func inferTextTargets(s *Sequences, raw [][]string, lines []int, textColumn, name string) error {
 	cols := len(s.Targets)
+	if cols == 1 {
+		values := make([]string, len(raw))
+		for i, row := range raw {
+			values[i] = row[0]
+		}
+		if odd, other := mixedLabels(values); odd >= 0 {
+			return fmt.Errorf("%s line %d, column %q: label %q does not fit the other labels (such as %q): a column mixes numbers and text; correct the row, or state the classes with SequencesCSV(path, %q).Target(%q).Classes(...) so that every label is checked",
+				name, lines[odd], s.Targets[0], clip(values[odd], 30), clip(other, 30), textColumn, s.Targets[0])
+		}
+	}
 	numeric := true
 	for _, row := range raw {
 		for _, v := range row {
@@ -235,7 +331,7 @@ func inferTextTargets(s *Sequences, raw [][]string, name string) error {
 		values := make([]string, 0, len(raw))
 		for i, row := range raw {
 			if row[0] == "" {
-				return fmt.Errorf("%s: row %d has no value in column %q; expected a class name", name, i+1, s.Targets[0])
+				return fmt.Errorf("%s line %d: no value in column %q; expected a class name", name, lines[i], s.Targets[0])
 			}
 			values = append(values, row[0])
 		}
@@ -258,7 +354,7 @@ func inferTextTargets(s *Sequences, raw [][]string, name string) error {
 		for j, v := range row {
 			if v == "" {
 				if cols == 1 {
-					return fmt.Errorf("%s: row %d has no value in column %q; expected a number", name, i+1, s.Targets[j])
+					return fmt.Errorf("%s line %d: no value in column %q; expected a number", name, lines[i], s.Targets[j])
 				}
 				y = append(y, float32(math.NaN()))
 				continue

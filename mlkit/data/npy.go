@@ -405,7 +405,7 @@ type npzFile struct {
 func newNPZ(r io.ReaderAt, size int64, name string) (*npzFile, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a .npz (zip) archive: %v", name, err)
+		return nil, npzOpenError(r, size, name, err)
 	}
 	z := &npzFile{name: name, zr: zr, files: map[string]*zip.File{}}
 	// Members are named KEY.npy by NumPy (and KEY by some writers).
@@ -476,9 +476,30 @@ func openNPZ(path string) (*npzFile, func() error, error) {
 	return z, f.Close, nil
 }
 
+// npzOpenError explains an archive that cannot be opened. The usual cause is a copy cut
+// short (an interrupted download or transfer): the zip index sits at the end of the file,
+// so the start can look right while the index is gone.
+func npzOpenError(r io.ReaderAt, size int64, name string, err error) error {
+	var head [4]byte
+	n, _ := r.ReadAt(head[:], 0)
+	looks := "it does not start like a zip archive either (a .npz is a zip of .npy files)"
+	switch {
+	case size == 0:
+		looks = "it is empty"
+	case n >= 2 && string(head[:2]) == "PK":
+		looks = "it starts like a zip archive but its end (the zip index) is missing or damaged, so it looks truncated or corrupt"
+	}
+	return fmt.Errorf("%s: not a readable .npz archive (%s, %d bytes): %v; %s. Delete the file and download or copy it again", name, byteSize(size), size, err, looks)
+}
+
 // LoadNPY loads a data set from two .npy files, features (examples on the first axis) and
-// targets; see FromArrays for how the task is inferred.
-func LoadNPY(xPath, yPath string) (*Dataset, error) {
+// targets; see FromArrays for how the task is inferred, and LoadNPZ for the checks and
+// what an Expect adds.
+func LoadNPY(xPath, yPath string, expect ...Expect) (*Dataset, error) {
+	e, err := expectation(xPath, expect)
+	if err != nil {
+		return nil, err
+	}
 	x, err := ReadNPY(xPath)
 	if err != nil {
 		return nil, err
@@ -487,17 +508,24 @@ func LoadNPY(xPath, yPath string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := FromArrays(strings.TrimSuffix(filepath.Base(xPath), ".npy"), x, y)
-	if err != nil {
-		return nil, fmt.Errorf("%s and %s: %w", xPath, yPath, err)
-	}
-	return d, nil
+	return arraysDataset(strings.TrimSuffix(filepath.Base(xPath), ".npy"), xPath+" and "+yPath, x, y, e)
 }
 
 // LoadNPZ loads a data set from the arrays xKey (features) and yKey (targets) of a .npz
 // archive, for example LoadNPZ("scans.npz", "x_train", "y_train"); see FromArrays for how
-// the task is inferred.
-func LoadNPZ(path, xKey, yKey string) (*Dataset, error) {
+// the task is inferred. Images (features of shape [n, height, width, 1 or 3], or any with
+// Expect.Images) must be uint8, which is scaled to [0,1], or floats already in [0,1].
+// Without stated classes, integer labels 0..k-1 are classes, and a class below the largest
+// label that no example has is an error (1-based labels, or a junk label): state
+// Expect{NumClasses: k} when the file really lacks a class, or Expect{Regression: true}
+// for integer targets that are values. With stated classes every label must be in range:
+//
+//	d, err := data.LoadNPZ("scans.npz", "x_train", "y_train", data.Expect{NumClasses: 9, DType: "uint8"})
+func LoadNPZ(path, xKey, yKey string, expect ...Expect) (*Dataset, error) {
+	e, err := expectation(path, expect)
+	if err != nil {
+		return nil, err
+	}
 	z, closeFn, err := openNPZ(path)
 	if err != nil {
 		return nil, err
@@ -511,9 +539,5 @@ func LoadNPZ(path, xKey, yKey string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := FromArrays(strings.TrimSuffix(filepath.Base(path), ".npz")+":"+xKey, x, y)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return d, nil
+	return arraysDataset(strings.TrimSuffix(filepath.Base(path), ".npz")+":"+xKey, path+" ("+xKey+", "+yKey+")", x, y, e)
 }

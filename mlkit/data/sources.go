@@ -43,15 +43,15 @@ var sources = []Source{
 	{Path: "ucr/ECG200_TRAIN.txt", URL: ucrURL + "ECG200.zip", check: checkUCR("ecg200", false)},
 	{Path: "ucr/ECG200_TEST.txt", URL: ucrURL + "ECG200.zip", check: checkUCR("ecg200", true)},
 	{Path: "ucr/ECG5000_TRAIN.txt", URL: ucrURL + "ECG5000.zip", check: checkUCR("ecg5000", false)},
-	{Path: "moleculenet/BBBP.csv", URL: moleculeNetURL + "BBBP.csv", check: checkMolecules("bbbp", []int{483, 1567})},
+	{Path: "moleculenet/BBBP.csv", URL: moleculeNetURL + "BBBP.csv", check: checkMolecules("bbbp")},
 	{Path: "moleculenet/delaney-processed.csv", URL: moleculeNetURL + "delaney-processed.csv",
 		SHA256: "8c06a76f0c6487d29ab0f903e6a7a7139f189ab3c1178f159c8be8964602f189"},
-	{Path: "moleculenet/tox21.csv", URL: moleculeNetURL + "tox21.csv.gz", check: checkMolecules("tox21", nil)},
-	{Path: "moleculenet/clintox.csv", URL: moleculeNetURL + "clintox.csv.gz", check: checkMolecules("clintox", nil)},
+	{Path: "moleculenet/tox21.csv", URL: moleculeNetURL + "tox21.csv.gz", check: checkMolecules("tox21")},
+	{Path: "moleculenet/clintox.csv", URL: moleculeNetURL + "clintox.csv.gz", check: checkMolecules("clintox")},
 	{Path: "uci/splice.data", URL: uciURL + "molecular-biology/splice-junction-gene-sequences/splice.data",
-		check: checkDNA(loadSpliceFile, 3190, 60, []int{767, 768, 1655})},
+		check: checkDNA(loadSpliceFile, spliceSpec)},
 	{Path: "uci/promoters.data", URL: uciURL + "molecular-biology/promoter-gene-sequences/promoters.data",
-		check: checkDNA(loadPromotersFile, 106, 57, []int{53, 53})},
+		check: checkDNA(loadPromotersFile, promotersSpec)},
 	{Path: "uci/wdbc.data", URL: uciURL + "breast-cancer-wisconsin/wdbc.data", check: checkWDBC},
 }
 
@@ -93,22 +93,46 @@ func checkCounts(what string, got, want []int) error {
 	return nil
 }
 
+// notPublished explains a local copy of a known file whose rows or class counts differ
+// from the published file's. The same counts are checked on download; checking them on
+// every load as well catches a copy cut short or edited in the data directory or cache.
+func notPublished(rel, path string, err error) error {
+	src, _ := sourceByPath(rel)
+	return fmt.Errorf("%v: %s does not hold the published %s (truncated or altered?); delete it so that it is downloaded again, or replace it with the file from %s", err, path, rel, src.URL)
+}
+
 func checkUCR(key string, test bool) func(string) error {
 	info := ucrKnown[key]
-	want := info.train
-	if test {
-		want = info.testN
-	}
 	return func(p string) error {
 		s, err := loadUCRFiles(p, "", info.values, info.classes)
 		if err != nil {
 			return err
 		}
-		if s.Train.Shape[0] != info.length {
-			return fmt.Errorf("%s: series of %d values, expected %d", p, s.Train.Shape[0], info.length)
-		}
-		return checkCounts(p, s.Train.ClassCounts(), want)
+		return ucrCounts(p, s.Train, info, test)
 	}
+}
+
+// ucrCounts checks a known UCR split's series length and class counts.
+func ucrCounts(p string, d *Dataset, info ucrInfo, test bool) error {
+	want := info.train
+	if test {
+		want = info.testN
+	}
+	if d.Shape[0] != info.length {
+		return fmt.Errorf("%s: series of %d values, expected %d", p, d.Shape[0], info.length)
+	}
+	if got := d.ClassCounts(); want != nil && !slices.Equal(got, want) {
+		return fmt.Errorf("%s: %d series with class counts %v, expected %d with %v", p, d.Len(), got, sum(want), want)
+	}
+	return nil
+}
+
+func sum(v []int) int {
+	n := 0
+	for _, x := range v {
+		n += x
+	}
+	return n
 }
 
 func checkUCRGeneric(p string) error {
@@ -116,43 +140,67 @@ func checkUCRGeneric(p string) error {
 	return err
 }
 
-func checkMolecules(key string, counts []int) func(string) error {
+func checkMolecules(key string) func(string) error {
 	spec := moleculeNet[key]
 	return func(p string) error {
 		s, err := readMoleculeFile(p, spec)
 		if err != nil {
 			return err
 		}
-		if s.Len() != spec.rows {
-			return fmt.Errorf("%s: %d molecules, expected %d", p, s.Len(), spec.rows)
-		}
-		if counts != nil {
-			got := make([]int, len(counts))
-			for _, l := range s.Labels() {
-				got[l]++
-			}
-			return checkCounts(p, got, counts)
-		}
-		return nil
+		return moleculeCounts(p, s, spec)
 	}
 }
 
-func checkDNA(load func(string) (*Sequences, error), rows, length int, counts []int) func(string) error {
+// moleculeCounts checks a MoleculeNet file's number of molecules and, where known, its
+// class counts.
+func moleculeCounts(p string, s *Sequences, spec molSpec) error {
+	if s.Len() != spec.rows {
+		return fmt.Errorf("%s: %d molecules, expected %d", p, s.Len(), spec.rows)
+	}
+	if spec.counts != nil {
+		got := make([]int, len(spec.counts))
+		for _, l := range s.Labels() {
+			got[l]++
+		}
+		return checkCounts(p, got, spec.counts)
+	}
+	return nil
+}
+
+// dnaSpec is the published structure of a UCI DNA file.
+type dnaSpec struct {
+	rows, length int
+	counts       []int
+}
+
+var (
+	spliceSpec    = dnaSpec{3190, 60, []int{767, 768, 1655}}
+	promotersSpec = dnaSpec{106, 57, []int{53, 53}}
+)
+
+func checkDNA(load func(string) (*Sequences, error), spec dnaSpec) func(string) error {
 	return func(p string) error {
 		s, err := load(p)
 		if err != nil {
 			return err
 		}
-		if s.Len() != rows || len(s.Texts[0]) != length {
-			return fmt.Errorf("%s: %d sequences of %d nucleotides, expected %d of %d", p, s.Len(), len(s.Texts[0]), rows, length)
-		}
-		got := make([]int, len(counts))
-		for _, l := range s.Labels() {
-			got[l]++
-		}
-		return checkCounts(p, got, counts)
+		return dnaCounts(p, s, spec)
 	}
 }
+
+func dnaCounts(p string, s *Sequences, spec dnaSpec) error {
+	if s.Len() != spec.rows || len(s.Texts[0]) != spec.length {
+		return fmt.Errorf("%s: %d sequences of %d nucleotides, expected %d of %d", p, s.Len(), len(s.Texts[0]), spec.rows, spec.length)
+	}
+	got := make([]int, len(spec.counts))
+	for _, l := range s.Labels() {
+		got[l]++
+	}
+	return checkCounts(p, got, spec.counts)
+}
+
+// wdbcCounts are the published class counts of wdbc.data: benign, malignant.
+var wdbcCounts = []int{357, 212}
 
 func checkWDBC(p string) error {
 	f, err := os.Open(p)
@@ -164,7 +212,14 @@ func checkWDBC(p string) error {
 	if err != nil {
 		return err
 	}
-	return checkCounts(p, d.ClassCounts(), []int{357, 212})
+	return checkWDBCCounts(p, d)
+}
+
+func checkWDBCCounts(p string, d *Dataset) error {
+	if got := d.ClassCounts(); !slices.Equal(got, wdbcCounts) {
+		return fmt.Errorf("%s: %d records with class counts %v (benign, malignant), expected %d with %v", p, d.Len(), got, sum(wdbcCounts), wdbcCounts)
+	}
+	return nil
 }
 
 func checkMedMNIST(name string) func(string) error {

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -39,7 +38,14 @@ func LoadWDBC() (*Dataset, error) {
 		return nil, fmt.Errorf("reading WDBC: %w", err)
 	}
 	defer f.Close()
-	return parseWDBC(f, p)
+	d, err := parseWDBC(f, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWDBCCounts(p, d); err != nil {
+		return nil, notPublished("uci/wdbc.data", p, err)
+	}
+	return d, nil
 }
 
 func parseWDBC(r io.Reader, name string) (*Dataset, error) {
@@ -48,8 +54,7 @@ func parseWDBC(r io.Reader, name string) (*Dataset, error) {
 		Features: append([]string(nil), WDBCFeatures...),
 		Classes:  []string{"benign", "malignant"},
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := newLineScanner(r)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -78,7 +83,7 @@ func parseWDBC(r io.Reader, name string) (*Dataset, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %v", name, line+1, err)
+		return nil, scanError(name, line+1, err)
 	}
 	if len(d.Y) == 0 {
 		return nil, fmt.Errorf("%s: no records; expected 569 lines of id, diagnosis and 30 features", name)
@@ -99,7 +104,14 @@ func LoadSplice() (*Sequences, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadSpliceFile(p)
+	s, err := loadSpliceFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := dnaCounts(p, s, spliceSpec); err != nil {
+		return nil, notPublished("uci/splice.data", p, err)
+	}
+	return s, nil
 }
 
 func loadSpliceFile(p string) (*Sequences, error) {
@@ -119,7 +131,14 @@ func LoadPromoters() (*Sequences, error) {
 	if err != nil {
 		return nil, err
 	}
-	return loadPromotersFile(p)
+	s, err := loadPromotersFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := dnaCounts(p, s, promotersSpec); err != nil {
+		return nil, notPublished("uci/promoters.data", p, err)
+	}
+	return s, nil
 }
 
 func loadPromotersFile(p string) (*Sequences, error) {
@@ -134,8 +153,7 @@ func loadPromotersFile(p string) (*Sequences, error) {
 // parseDNAFile reads "class, id, sequence" lines.
 func parseDNAFile(r io.Reader, name, setName string, labels map[string]int, classes []string, task Task) (*Sequences, error) {
 	s := &Sequences{Name: setName, Task: task, Classes: append([]string(nil), classes...), IDs: []string{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := newLineScanner(r)
 	line, length := 0, 0
 	for sc.Scan() {
 		line++
@@ -166,7 +184,7 @@ func parseDNAFile(r io.Reader, name, setName string, labels map[string]int, clas
 		s.Y = append(s.Y, float32(k))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %v", name, line+1, err)
+		return nil, scanError(name, line+1, err)
 	}
 	if len(s.Texts) == 0 {
 		return nil, fmt.Errorf("%s: no sequences; expected lines of class, name, sequence", name)

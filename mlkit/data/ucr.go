@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -75,6 +74,16 @@ func LoadUCR(name string) (*Split, error) {
 	s, err := loadUCRFiles(train, test, info.values, info.classes)
 	if err != nil {
 		return nil, err
+	}
+	if known {
+		if err := ucrCounts(train, s.Train, info, false); err != nil {
+			return nil, notPublished("ucr/"+info.name+"_TRAIN.txt", train, err)
+		}
+		if s.Test != nil {
+			if err := ucrCounts(test, s.Test, info, true); err != nil {
+				return nil, notPublished("ucr/"+info.name+"_TEST.txt", test, err)
+			}
+		}
 	}
 	s.Train.Name = info.name + "-train"
 	if s.Test != nil {
@@ -158,8 +167,7 @@ type ucrTable struct {
 
 // parseUCR parses the UCR text format.
 func parseUCR(r io.Reader, name string) (*ucrTable, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 64<<20)
+	sc := newLineScanner(r)
 	t := &ucrTable{}
 	line := 0
 	for sc.Scan() {
@@ -193,7 +201,7 @@ func parseUCR(r io.Reader, name string) (*ucrTable, error) {
 		t.lines = append(t.lines, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %v", name, line+1, err)
+		return nil, scanError(name, line+1, err)
 	}
 	if len(t.labels) == 0 {
 		return nil, fmt.Errorf("%s: no series found; expected one series per line, label first", name)
