@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Notebook cell latency through the Jupyter client, for MedGo's benchmark.
 
 Arguments: kernel name, a file holding the cell, the number of re-runs, a marker the cell

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Command bench measures how fast mlkit trains on the pure-Go backend, compared with PyTorch on
 // the same CPU, and how long notebook cells take through the Jupyter client.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs PyTorch for the benchmark's comparison (Debian package python3-torch) when it is
 # missing and can be installed: as root, or with password-less sudo. Never fails the benchmark:
 # without PyTorch, the report says "PyTorch: not available" and why.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """PyTorch side of MedGo's benchmark: the same seed CNN, LSTM and GRU as bench/harness.go.
 
 Run by `go run ./bench`, which passes the sizes as one JSON argument and reads one JSON line

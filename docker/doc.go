@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package docker holds what MedGo's container image is built from (the Dockerfile at the
 // repository root, the start and health-check scripts, the Jupyter settings and the compose
 // file in this directory) and the checks that keep that image honest.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Container health check: succeeds when Jupyter answers GET /api on MEDGO_PORT.
 # /api (the server version) needs no token, so the check never handles the secret.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Start Jupyter for MedGo with token authentication.
 #
 # Picks JupyterLab when it is installed, else the Notebook (7 or classic 6), else a bare

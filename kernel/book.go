@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // medgo book: a static HTML book of the executed notebooks that medgo run writes.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Command medgo installs and runs MedGo's Go notebook kernel.
 //
 //	medgo install   build the pinned kernel tools, pre-build mlkit, register the "medgo" kernelspec

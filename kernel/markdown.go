@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // The Markdown of notebook cells, rendered by goldmark (CommonMark with GitHub's tables,

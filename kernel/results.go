@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package main
 
 // Results recording: a full (not quick) "medgo run" of the bundled notebooks records in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Executes one notebook with nbclient and reports, as JSON on stdout, what happened.
 
 Usage: runner.py NOTEBOOK OUT_DIR KERNEL_NAME CELL_TIMEOUT_SECONDS

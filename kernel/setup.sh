@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what MedGo needs from the operating system: Jupyter (from Debian/Ubuntu packages).
 # Go itself must already be installed (see go.mod for the version).
 set -euo pipefail

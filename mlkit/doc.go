@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package mlkit is MedGo's machine-learning kit for healthcare notebooks, built on GoMLX.
 //
 // It reads top-down, one package per step of a notebook:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Jupyter settings for MedGo, read by JupyterLab, Notebook 7 and jupyter server.
 #
 # The image puts this directory on JUPYTER_CONFIG_PATH, so these settings come after the user's

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Command xlainstall installs an XLA PJRT plugin into a MedGo image at build time, using the
 // installer of the go-xla release that the MedGo module is built against (pinned in go.mod here),
 // so that the plugin matches the PJRT bindings the kernel links.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package backend decides which GoMLX compute backend mlkit uses.
 //
 // The rule, in order:

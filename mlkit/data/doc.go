@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package data holds mlkit's data sets: the Dataset type, loaders for the bundled medical
 // data and for the user's own files, fetching with a local directory and cache, and
 // preprocessing (scaling, splits, class weights, augmentation, windows, tokenizers).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 package data
 
 // Vocabulary maps tokens to ids. Id 0 is always the padding token and id 1 the unknown token.

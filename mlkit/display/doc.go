@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package display shows mlkit's results in notebooks: plots, tables, evaluation reports
 // and in-place training progress.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package eval computes clinical evaluation metrics for classifiers and regressors.
 //
 // Everything here is plain Go on slices: labels are class indices ([]int), scores and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package explain shows what a trained model relies on: gradient saliency maps for images,
 // signals and feature vectors, attention maps for transformers, and permutation feature
 // importance for tabular models.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package models holds mlkit's network builders: MLP, CNN (2-D and 1-D), RNN (LSTM, GRU)
 // and a transformer encoder, plus the heads and losses for each data.Task and a Summary of
 // layers, output shapes and trainable parameters.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package train fits mlkit models to data sets and keeps the result in a run directory.
 //
 // A run directory (runs/NAME by default) holds everything a later notebook cell needs:
