@@ -30,8 +30,11 @@ setup:
 # A full tutorial's longest cell (MNIST training) takes about 20 minutes on two cores.
 CELL_TIMEOUT ?= 90m
 
+# NOTEBOOKS picks some (e.g. NOTEBOOKS=notebooks/00-quickstart.ipynb); default: all of them.
+NOTEBOOKS ?=
+
 tutorials: setup
-	$(MEDGO) run --timeout $(CELL_TIMEOUT)
+	$(MEDGO) run --timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
 quick: setup
 	$(MEDGO) run --quick

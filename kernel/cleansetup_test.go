@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,12 @@ func TestCleanSetup(t *testing.T) {
 	t.Logf("set-up output:\n%s", tail(setupLog, 3000))
 	if entries, _ := os.ReadDir(caches["GOMODCACHE"]); len(entries) == 0 {
 		t.Fatalf("the set-up left GOMODCACHE=%s empty: it did not use the empty cache", caches["GOMODCACHE"])
+	}
+
+	// What a new user's `make tutorials` does, for the quickstart in full mode (seconds).
+	tutorials := run("make tutorials for the quickstart", checkout, "make", "tutorials", "NOTEBOOKS=notebooks/00-quickstart.ipynb")
+	if !regexp.MustCompile(`(?m)^00-quickstart\s+ok\s`).MatchString(tutorials) {
+		t.Fatalf("make tutorials did not report the quickstart ok:\n%s", tail(tutorials, 3000))
 	}
 
 	out := filepath.Join(tmp, "out")
