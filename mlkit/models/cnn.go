@@ -4,6 +4,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
@@ -38,6 +39,8 @@ type CNNConfig struct {
 	DropoutRate float64     `json:"dropout,omitempty"`
 	EmbedDim    int         `json:"embed_dim,omitempty"`
 	Momentum    float64     `json:"batch_norm_momentum,omitempty"` // 0: 0.99
+
+	opts optionErrors // invalid option values, reported by Validate; not part of the JSON
 }
 
 func init() { Register("cnn", func() Model { return &CNNConfig{} }) }
@@ -53,7 +56,17 @@ func CNN(filters ...int) *CNNConfig {
 	for _, f := range filters {
 		c.Blocks = append(c.Blocks, ConvBlock{Filters: f, Kernel: 3, Padding: "valid", Pool: 2})
 	}
+	c.opts.set("new", call("CNN", ints(filters)...), checkFilters(filters, "CNN(32, 64)"))
 	return c
+}
+
+func checkFilters(filters []int, example string) string {
+	for i, f := range filters {
+		if f <= 0 {
+			return fmt.Sprintf("block %d has %d filters; filter counts must be 1 or more, e.g. %s", i, f, example)
+		}
+	}
+	return ""
 }
 
 // CNN1D returns a 1-D convolutional network for signals and token sequences with one block per
@@ -68,6 +81,7 @@ func CNN1D(filters ...int) *CNNConfig {
 	for _, f := range filters {
 		c.Blocks = append(c.Blocks, ConvBlock{Filters: f, Kernel: 5, Padding: "same", Pool: 2})
 	}
+	c.opts.set("new", call("CNN1D", ints(filters)...), checkFilters(filters, "CNN1D(32, 64)"))
 	return c
 }
 
@@ -78,19 +92,21 @@ func SeedCNN() Model {
 	return CNN(32, 64).Kernel(3).Padding("valid").Pool(2).Dense(128).Dropout(0.5).Done()
 }
 
-// Kernel sets the convolution window size of every block.
+// Kernel sets the convolution window size of every block, 1 or more.
 func (c *CNNConfig) Kernel(size int) *CNNConfig {
 	for i := range c.Blocks {
 		c.Blocks[i].Kernel = size
 	}
+	c.opts.set("Kernel", call("Kernel", size), checkAtLeast("the kernel size", size, 1, "Kernel(3)"))
 	return c
 }
 
-// Stride sets the convolution stride of every block.
+// Stride sets the convolution stride of every block, 1 or more.
 func (c *CNNConfig) Stride(stride int) *CNNConfig {
 	for i := range c.Blocks {
 		c.Blocks[i].Stride = stride
 	}
+	c.opts.set("Stride", call("Stride", stride), checkAtLeast("the stride", stride, 1, "Stride(2)"))
 	return c
 }
 
@@ -100,6 +116,7 @@ func (c *CNNConfig) Padding(padding string) *CNNConfig {
 	for i := range c.Blocks {
 		c.Blocks[i].Padding = padding
 	}
+	c.opts.set("Padding", call("Padding", padding), checkChoice("padding", padding, true, "valid", "same"))
 	return c
 }
 
@@ -111,36 +128,76 @@ func (c *CNNConfig) BatchNorm() *CNNConfig {
 	return c
 }
 
-// BatchNormMomentum sets the momentum of the batch-norm moving averages (default 0.99).
-func (c *CNNConfig) BatchNormMomentum(m float64) *CNNConfig { c.Momentum = m; return c }
+// BatchNormMomentum sets the momentum of the batch-norm moving averages, in (0, 1) (default
+// 0.99). A momentum of 0 is refused rather than read as "the default", as the stored field is.
+func (c *CNNConfig) BatchNormMomentum(m float64) *CNNConfig {
+	c.Momentum = m
+	msg := ""
+	if !(m > 0 && m < 1) {
+		msg = fmt.Sprintf("the momentum is %v; it must be in (0, 1), e.g. 0.99", m)
+	}
+	c.opts.set("BatchNormMomentum", call("BatchNormMomentum", m), msg)
+	return c
+}
 
 // Pool sets the max pooling window of every block; 0 or 1 means no pooling.
 func (c *CNNConfig) Pool(window int) *CNNConfig {
 	for i := range c.Blocks {
 		c.Blocks[i].Pool = window
 	}
+	c.opts.set("Pool", call("Pool", window), checkAtLeast("the pooling window", window, 0, "Pool(2), or Pool(0) for none"))
 	return c
 }
 
-// BlockDropout sets the dropout rate applied after every block while training.
+// BlockDropout sets the dropout rate applied after every block while training, in [0, 1).
 func (c *CNNConfig) BlockDropout(rate float64) *CNNConfig {
 	for i := range c.Blocks {
 		c.Blocks[i].Dropout = rate
 	}
+	c.opts.set("BlockDropout", call("BlockDropout", rate), checkRate(rate))
 	return c
 }
 
 // AddBlock appends a block configured in full.
 func (c *CNNConfig) AddBlock(block ConvBlock) *CNNConfig {
 	c.Blocks = append(c.Blocks, block)
+	i := len(c.Blocks) - 1
+	msg := ""
+	switch {
+	case block.Filters <= 0:
+		msg = checkAtLeast("Filters", block.Filters, 1, "32")
+	case block.Kernel <= 0:
+		msg = checkAtLeast("Kernel", block.Kernel, 1, "3")
+	case block.Stride < 0:
+		msg = checkAtLeast("Stride", block.Stride, 0, "1 (0 also means 1)")
+	case block.Pool < 0:
+		msg = checkAtLeast("Pool", block.Pool, 0, "2 (0: no pooling)")
+	case checkRate(block.Dropout) != "":
+		msg = "Dropout: " + checkRate(block.Dropout)
+	default:
+		if _, err := paddingSame(block.Padding); err != nil {
+			msg = "Padding: " + err.Error()
+		}
+	}
+	// Keyed by the block's index: each AddBlock call is its own option.
+	c.opts.set(fmt.Sprintf("AddBlock %d", i), fmt.Sprintf("AddBlock(%+v) (block %d)", block, i), msg)
 	return c
 }
 
-// Dense sets the widths of the dense layers of the head (none for an empty list).
-func (c *CNNConfig) Dense(units ...int) *CNNConfig { c.Hidden = units; return c }
+// Dense sets the widths of the dense layers of the head (none for an empty list), each 1 or
+// more.
+func (c *CNNConfig) Dense(units ...int) *CNNConfig {
+	c.Hidden = slices.Clone(units) // the caller's slice may change after this call
+	c.opts.set("Dense", call("Dense", ints(units)...), checkWidths("dense layer", units, "Dense(128)"))
+	return c
+}
 
-// Dropout sets the dropout rate after each dense layer of the head while training.
-func (c *CNNConfig) Dropout(rate float64) *CNNConfig { c.DropoutRate = rate; return c }
+// Dropout sets the dropout rate after each dense layer of the head while training, in [0, 1).
+func (c *CNNConfig) Dropout(rate float64) *CNNConfig {
+	c.DropoutRate = rate
+	c.opts.set("Dropout", call("Dropout", rate), checkRate(rate))
+	return c
+}
 
 // GlobalAvgPool averages each feature map over its positions instead of flattening.
 func (c *CNNConfig) GlobalAvgPool() *CNNConfig { c.GlobalPool = true; return c }
@@ -149,13 +206,32 @@ func (c *CNNConfig) GlobalAvgPool() *CNNConfig { c.GlobalPool = true; return c }
 func (c *CNNConfig) Flatten() *CNNConfig { c.GlobalPool = false; return c }
 
 // Activation sets the activation by name: relu, gelu, swish, tanh, sigmoid, leaky_relu.
-func (c *CNNConfig) Activation(name string) *CNNConfig { c.ActivationN = name; return c }
+func (c *CNNConfig) Activation(name string) *CNNConfig {
+	c.ActivationN = name
+	c.opts.set("Activation", call("Activation", name), checkActivation(name))
+	return c
+}
 
-// Embedding embeds token inputs (1-D only) in dim dimensions instead of one-hot encoding them.
-func (c *CNNConfig) Embedding(dim int) *CNNConfig { c.EmbedDim = dim; return c }
+// Embedding embeds token inputs (1-D only) in dim dimensions (1 or more) instead of one-hot
+// encoding them.
+func (c *CNNConfig) Embedding(dim int) *CNNConfig {
+	c.EmbedDim = dim
+	c.opts.set("Embedding", call("Embedding", dim), checkAtLeast("the embedding size", dim, 1, "Embedding(16)"))
+	return c
+}
 
-// Done finishes the configuration.
-func (c *CNNConfig) Done() Model { return c }
+// Done finishes the configuration. It returns a copy that shares nothing with the builder
+// (blocks and dense widths included), so one builder can make several models. Options given
+// invalid values are reported, naming the option, by Validate, Summary and train's Fit.
+func (c *CNNConfig) Done() Model { return c.clone() }
+
+func (c *CNNConfig) clone() *CNNConfig {
+	out := *c
+	out.Blocks = slices.Clone(c.Blocks) // ConvBlock holds no references: a shallow copy is deep
+	out.Hidden = slices.Clone(c.Hidden) // nil stays nil: the JSON is unchanged
+	out.opts = c.opts.clone()
+	return &out
+}
 
 // Kind implements Model.
 func (c *CNNConfig) Kind() string { return "cnn" }
@@ -171,6 +247,9 @@ func (c *CNNConfig) name() string {
 // through every block.
 func (c *CNNConfig) Validate(exampleShape []int, vocabSize int) error {
 	name := c.name()
+	if err := c.opts.err(name); err != nil {
+		return err
+	}
 	if c.SpatialDims != 1 && c.SpatialDims != 2 {
 		return fmt.Errorf("%s: spatial_dims is %d; use CNN() for images (2) or CNN1D() for signals (1)", name, c.SpatialDims)
 	}
@@ -264,6 +343,9 @@ func paddingSame(p string) (bool, error) {
 
 // Build implements Model.
 func (c *CNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
+	if err := c.opts.err(c.name()); err != nil {
+		panic(err)
+	}
 	act, err := activationByName(c.ActivationN)
 	if err != nil {
 		panic(err)

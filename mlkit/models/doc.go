@@ -13,9 +13,16 @@
 //	m := models.LSTM(64).Layers(2).Bidirectional().Done()
 //	m := models.Transformer().Dim(64).Heads(4).Blocks(2).Pooling("cls").Done()
 //
+// Done returns an independent copy, so one builder can make several models
+// (base := models.MLP(32); a, b := base.Dropout(0.1).Done(), base.Dropout(0.5).Done() differ).
+// An option given an invalid value, such as Dropout(1.5), is recorded when it is called and
+// reported with the option, the value and the allowed range by Validate, so by SummaryFor and
+// train's Fit before anything is built.
+//
 // Build turns the configuration into a GoMLX graph; TryBuild does the same and returns
 // graph-building failures as errors. Validate checks a configuration against the shape of one
-// example before anything is built, and Summary lists the layers without compiling anything.
+// example before anything is built, and SummaryFor lists the layers for a dataset, with the
+// output width training uses, without compiling anything.
 // Training and evaluation live in the train package; models only describe networks, and Loss,
 // OutputsFor and Predict give each task its output width, loss and probabilities.
 //

@@ -4,6 +4,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers"
@@ -15,33 +16,59 @@ type MLPConfig struct {
 	Hidden      []int   `json:"hidden"`
 	ActivationN string  `json:"activation"`
 	DropoutRate float64 `json:"dropout"`
+
+	opts optionErrors // invalid option values, reported by Validate; not part of the JSON
 }
 
 func init() { Register("mlp", func() Model { return &MLPConfig{} }) }
 
 // MLP returns a multi-layer perceptron with the given hidden layer widths (default: one layer of
-// 64), ReLU activations and no dropout.
+// 64), ReLU activations and no dropout. Widths must be 1 or more.
 func MLP(hidden ...int) *MLPConfig {
 	if len(hidden) == 0 {
 		hidden = []int{64}
 	}
-	return &MLPConfig{Hidden: hidden, ActivationN: "relu"}
+	// A copy: the caller's slice (MLP(widths...)) may change after this call.
+	c := &MLPConfig{Hidden: slices.Clone(hidden), ActivationN: "relu"}
+	c.opts.set("MLP", call("MLP", ints(hidden)...), checkWidths("hidden layer", hidden, "MLP(64, 32)"))
+	return c
 }
 
 // Activation sets the activation by name: relu, gelu, swish, tanh, sigmoid, leaky_relu.
-func (c *MLPConfig) Activation(name string) *MLPConfig { c.ActivationN = name; return c }
+func (c *MLPConfig) Activation(name string) *MLPConfig {
+	c.ActivationN = name
+	c.opts.set("Activation", call("Activation", name), checkActivation(name))
+	return c
+}
 
-// Dropout sets the dropout rate applied after each hidden layer while training.
-func (c *MLPConfig) Dropout(rate float64) *MLPConfig { c.DropoutRate = rate; return c }
+// Dropout sets the dropout rate applied after each hidden layer while training, in [0, 1).
+func (c *MLPConfig) Dropout(rate float64) *MLPConfig {
+	c.DropoutRate = rate
+	c.opts.set("Dropout", call("Dropout", rate), checkRate(rate))
+	return c
+}
 
-// Done finishes the configuration.
-func (c *MLPConfig) Done() Model { return c }
+// Done finishes the configuration. It returns a copy that shares nothing with the builder, so
+// one builder can make several models: base.Dropout(0.1).Done() keeps dropout 0.1 even after
+// base.Dropout(0.5). Options given invalid values are reported, naming the option, by
+// Validate, Summary and train's Fit.
+func (c *MLPConfig) Done() Model { return c.clone() }
+
+func (c *MLPConfig) clone() *MLPConfig {
+	out := *c
+	out.Hidden = slices.Clone(c.Hidden) // nil stays nil and empty stays empty: the JSON is unchanged
+	out.opts = c.opts.clone()
+	return &out
+}
 
 // Kind implements Model.
 func (c *MLPConfig) Kind() string { return "mlp" }
 
 // Validate implements Validator.
 func (c *MLPConfig) Validate(exampleShape []int, _ int) error {
+	if err := c.opts.err("MLP"); err != nil {
+		return err
+	}
 	for i, h := range c.Hidden {
 		if h <= 0 {
 			return fmt.Errorf("MLP: hidden layer %d has width %d; widths must be positive, e.g. MLP(64, 32)", i, h)
@@ -56,6 +83,9 @@ func (c *MLPConfig) Validate(exampleShape []int, _ int) error {
 
 // Build implements Model. Inputs of any shape are flattened per example.
 func (c *MLPConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
+	if err := c.opts.err("MLP"); err != nil {
+		panic(err)
+	}
 	act, err := activationByName(c.ActivationN)
 	if err != nil {
 		panic(err)

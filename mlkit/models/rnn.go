@@ -4,6 +4,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute/shapes"
@@ -33,50 +34,86 @@ type RNNConfig struct {
 	Hidden      []int   `json:"dense,omitempty"`
 	ActivationN string  `json:"activation,omitempty"` // of the dense layers; default relu
 	DropoutRate float64 `json:"dropout,omitempty"`
+
+	opts optionErrors // invalid option values, reported by Validate; not part of the JSON
 }
 
 func init() { Register("rnn", func() Model { return &RNNConfig{} }) }
 
-// LSTM returns a one-layer LSTM network with the given number of units (default 64), using the
-// last real state.
-func LSTM(units int) *RNNConfig { return newRNN("lstm", units) }
+// LSTM returns a one-layer LSTM network with the given number of units (1 or more; 64 is a
+// good start), using the last real state.
+func LSTM(units int) *RNNConfig { return newRNN("lstm", "LSTM", units) }
 
-// GRU returns a one-layer GRU network with the given number of units (default 64), using the
-// last real state.
-func GRU(units int) *RNNConfig { return newRNN("gru", units) }
+// GRU returns a one-layer GRU network with the given number of units (1 or more; 64 is a good
+// start), using the last real state.
+func GRU(units int) *RNNConfig { return newRNN("gru", "GRU", units) }
 
-func newRNN(cell string, units int) *RNNConfig {
-	if units == 0 {
-		units = 64
-	}
-	return &RNNConfig{Cell: cell, Units: units, NumLayers: 1, PoolingN: "last", ActivationN: "relu"}
+func newRNN(cell, name string, units int) *RNNConfig {
+	c := &RNNConfig{Cell: cell, Units: units, NumLayers: 1, PoolingN: "last", ActivationN: "relu"}
+	// LSTM(0) used to mean 64 units; a zero is now refused, like any other count below 1,
+	// rather than silently replaced.
+	c.opts.set("new", call(name, units), checkAtLeast("the number of units", units, 1, name+"(64)"))
+	return c
 }
 
-// Layers sets the number of stacked recurrent layers.
-func (c *RNNConfig) Layers(n int) *RNNConfig { c.NumLayers = n; return c }
+// Layers sets the number of stacked recurrent layers, 1 or more.
+func (c *RNNConfig) Layers(n int) *RNNConfig {
+	c.NumLayers = n
+	c.opts.set("Layers", call("Layers", n), checkAtLeast("the number of layers", n, 1, "Layers(2)"))
+	return c
+}
 
 // Bidirectional runs every layer in both directions and concatenates the two.
 func (c *RNNConfig) Bidirectional() *RNNConfig { c.Bidir = true; return c }
 
-// Embedding sets the embedding size for token inputs (default 32).
-func (c *RNNConfig) Embedding(dim int) *RNNConfig { c.EmbedDim = dim; return c }
+// Embedding sets the embedding size for token inputs, 1 or more (default 32).
+func (c *RNNConfig) Embedding(dim int) *RNNConfig {
+	c.EmbedDim = dim
+	c.opts.set("Embedding", call("Embedding", dim), checkAtLeast("the embedding size", dim, 1, "Embedding(32)"))
+	return c
+}
 
 // Pooling chooses what the head sees: "last" (the state after the last real step) or "mean"
 // (the outputs averaged over the real steps).
-func (c *RNNConfig) Pooling(p string) *RNNConfig { c.PoolingN = p; return c }
+func (c *RNNConfig) Pooling(p string) *RNNConfig {
+	c.PoolingN = p
+	c.opts.set("Pooling", call("Pooling", p), checkChoice("pooling", p, false, "last", "mean"))
+	return c
+}
 
-// Dense adds dense layers between the recurrent layers and the output.
-func (c *RNNConfig) Dense(units ...int) *RNNConfig { c.Hidden = units; return c }
+// Dense adds dense layers between the recurrent layers and the output, each 1 or more wide.
+func (c *RNNConfig) Dense(units ...int) *RNNConfig {
+	c.Hidden = slices.Clone(units) // the caller's slice may change after this call
+	c.opts.set("Dense", call("Dense", ints(units)...), checkWidths("dense layer", units, "Dense(32)"))
+	return c
+}
 
 // Activation sets the activation of the dense layers.
-func (c *RNNConfig) Activation(name string) *RNNConfig { c.ActivationN = name; return c }
+func (c *RNNConfig) Activation(name string) *RNNConfig {
+	c.ActivationN = name
+	c.opts.set("Activation", call("Activation", name), checkActivation(name))
+	return c
+}
 
 // Dropout sets the dropout rate applied between recurrent layers and after each dense layer while
-// training.
-func (c *RNNConfig) Dropout(rate float64) *RNNConfig { c.DropoutRate = rate; return c }
+// training, in [0, 1).
+func (c *RNNConfig) Dropout(rate float64) *RNNConfig {
+	c.DropoutRate = rate
+	c.opts.set("Dropout", call("Dropout", rate), checkRate(rate))
+	return c
+}
 
-// Done finishes the configuration.
-func (c *RNNConfig) Done() Model { return c }
+// Done finishes the configuration. It returns a copy that shares nothing with the builder, so
+// one builder can make several models. Options given invalid values are reported, naming the
+// option, by Validate, Summary and train's Fit.
+func (c *RNNConfig) Done() Model { return c.clone() }
+
+func (c *RNNConfig) clone() *RNNConfig {
+	out := *c
+	out.Hidden = slices.Clone(c.Hidden) // nil stays nil: the JSON is unchanged
+	out.opts = c.opts.clone()
+	return &out
+}
 
 // Kind implements Model.
 func (c *RNNConfig) Kind() string { return "rnn" }
@@ -86,6 +123,9 @@ func (c *RNNConfig) name() string { return strings.ToUpper(c.Cell) }
 // Validate implements Validator.
 func (c *RNNConfig) Validate(exampleShape []int, vocabSize int) error {
 	name := c.name()
+	if err := c.opts.err(name); err != nil {
+		return err
+	}
 	if c.Cell != "lstm" && c.Cell != "gru" {
 		return fmt.Errorf("RNN: unknown cell %q; use models.LSTM(units) or models.GRU(units)", c.Cell)
 	}
@@ -134,6 +174,9 @@ func checkSequenceShape(name string, shape []int, vocabSize int) error {
 
 // Build implements Model.
 func (c *RNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
+	if err := c.opts.err(c.name()); err != nil {
+		panic(err)
+	}
 	act, err := activationByName(c.ActivationN)
 	if err != nil {
 		panic(err)

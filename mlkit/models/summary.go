@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/medgo-lab/medgo/mlkit/data"
 )
 
 // SummaryTable lists a model's layers with their output shapes and trainable parameters, like
@@ -78,9 +79,32 @@ func firstLine(e error) error {
 	return e
 }
 
+// SummaryFor lists m's layers as train's Fit builds them for the dataset d (pass the training
+// split): the example shape, the vocabulary and the output width all come from d, the output
+// width by OutputsFor(d.Task, d.NumClasses(), d.NumTargets()) as in training, so the parameter
+// counts are those of the trained network. Use it rather than Summary, whose output width is
+// easy to get wrong (2 for a binary task, whose head has 1 unit).
+func SummaryFor(m Model, d *data.Dataset) (*SummaryTable, error) {
+	if d == nil {
+		return nil, fmt.Errorf("models: SummaryFor needs a dataset, e.g. models.SummaryFor(model, split.Train)")
+	}
+	vocab := 0
+	if d.Vocab != nil {
+		vocab = d.Vocab.Size()
+	}
+	outputs := OutputsFor(d.Task, d.NumClasses(), d.NumTargets())
+	if outputs <= 0 {
+		return nil, fmt.Errorf("models: dataset %q has task %s with %d classes and %d targets, which gives no output width", d.Name, d.Task, d.NumClasses(), d.NumTargets())
+	}
+	return Summary(m, d.Shape, vocab, outputs)
+}
+
 // Summary builds m for one example of the given shape on a fresh variable store, without
 // compiling or running anything, and lists its layers. vocabSize is the vocabulary size for
 // token inputs (0 otherwise) and outputs the width of the output layer (see OutputsFor).
+//
+// Prefer SummaryFor, which takes all three from the training data as Fit does; Summary stays
+// for models not yet paired with data.
 func Summary(m Model, exampleShape []int, vocabSize, outputs int) (st *SummaryTable, err error) {
 	if err := Validate(m, exampleShape, vocabSize); err != nil {
 		return nil, err

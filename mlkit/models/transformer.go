@@ -33,6 +33,8 @@ type TransformerConfig struct {
 	PostNormOn  bool    `json:"post_norm,omitempty"`
 	PoolingN    string  `json:"pooling"`    // "mean" or "cls"
 	ActivationN string  `json:"activation"` // of the feed-forward layers
+
+	opts optionErrors // invalid option values, reported by Validate; not part of the JSON
 }
 
 func init() { Register("transformer", func() Model { return &TransformerConfig{} }) }
@@ -44,28 +46,59 @@ func Transformer() *TransformerConfig {
 		PositionsN: "sinusoidal", PoolingN: "mean", ActivationN: "gelu"}
 }
 
-// Dim sets the model width (embedding size); it must be a multiple of the number of heads.
-func (c *TransformerConfig) Dim(d int) *TransformerConfig { c.DimModel = d; return c }
+// Dim sets the model width (embedding size), 1 or more; it must be a multiple of the number
+// of heads (checked by Validate, since Heads may come later in the chain).
+func (c *TransformerConfig) Dim(d int) *TransformerConfig {
+	c.DimModel = d
+	c.opts.set("Dim", call("Dim", d), checkAtLeast("the model width", d, 1, "Dim(64)"))
+	return c
+}
 
-// Heads sets the number of attention heads.
-func (c *TransformerConfig) Heads(n int) *TransformerConfig { c.NumHeads = n; return c }
+// Heads sets the number of attention heads, 1 or more.
+func (c *TransformerConfig) Heads(n int) *TransformerConfig {
+	c.NumHeads = n
+	c.opts.set("Heads", call("Heads", n), checkAtLeast("the number of heads", n, 1, "Heads(4)"))
+	return c
+}
 
-// Blocks sets the number of encoder blocks.
-func (c *TransformerConfig) Blocks(n int) *TransformerConfig { c.NumBlocks = n; return c }
+// Blocks sets the number of encoder blocks (0 or more; 2 is usual).
+func (c *TransformerConfig) Blocks(n int) *TransformerConfig {
+	c.NumBlocks = n
+	c.opts.set("Blocks", call("Blocks", n), checkAtLeast("the number of blocks", n, 0, "Blocks(2)"))
+	return c
+}
 
-// FeedForward sets the width of the feed-forward layers (default twice the model width).
-func (c *TransformerConfig) FeedForward(width int) *TransformerConfig { c.FFDim = width; return c }
+// FeedForward sets the width of the feed-forward layers, 1 or more (default twice the model
+// width).
+func (c *TransformerConfig) FeedForward(width int) *TransformerConfig {
+	c.FFDim = width
+	c.opts.set("FeedForward", call("FeedForward", width), checkAtLeast("the feed-forward width", width, 1, "FeedForward(128)"))
+	return c
+}
 
-// Dropout sets the dropout rate used after attention, feed-forward and pooling while training.
-func (c *TransformerConfig) Dropout(rate float64) *TransformerConfig { c.DropoutRate = rate; return c }
+// Dropout sets the dropout rate used after attention, feed-forward and pooling while training,
+// in [0, 1).
+func (c *TransformerConfig) Dropout(rate float64) *TransformerConfig {
+	c.DropoutRate = rate
+	c.opts.set("Dropout", call("Dropout", rate), checkRate(rate))
+	return c
+}
 
 // Positions chooses the position encoding: "sinusoidal" (fixed), "learned" (a trained table)
 // or "none".
-func (c *TransformerConfig) Positions(kind string) *TransformerConfig { c.PositionsN = kind; return c }
+func (c *TransformerConfig) Positions(kind string) *TransformerConfig {
+	c.PositionsN = kind
+	c.opts.set("Positions", call("Positions", kind), checkChoice("positions", kind, true, "sinusoidal", "learned", "none"))
+	return c
+}
 
-// MaxLength sets the number of rows of the learned position table, so that the same model can
-// take sequences of any length up to n.
-func (c *TransformerConfig) MaxLength(n int) *TransformerConfig { c.MaxLen = n; return c }
+// MaxLength sets the number of rows of the learned position table (1 or more), so that the
+// same model can take sequences of any length up to n.
+func (c *TransformerConfig) MaxLength(n int) *TransformerConfig {
+	c.MaxLen = n
+	c.opts.set("MaxLength", call("MaxLength", n), checkAtLeast("the maximum length", n, 1, "MaxLength(128)"))
+	return c
+}
 
 // PostNorm normalizes after each residual connection, as in the original transformer, instead of
 // before each sub-layer (pre-norm, the default, which trains more stably).
@@ -73,16 +106,29 @@ func (c *TransformerConfig) PostNorm() *TransformerConfig { c.PostNormOn = true;
 
 // Pooling chooses what the head sees: "mean" (the average over real positions) or "cls" (a
 // learned classification token prepended to the sequence).
-func (c *TransformerConfig) Pooling(p string) *TransformerConfig { c.PoolingN = p; return c }
+func (c *TransformerConfig) Pooling(p string) *TransformerConfig {
+	c.PoolingN = p
+	c.opts.set("Pooling", call("Pooling", p), checkChoice("pooling", p, true, "mean", "cls"))
+	return c
+}
 
 // Activation sets the activation of the feed-forward layers (default gelu).
 func (c *TransformerConfig) Activation(name string) *TransformerConfig {
 	c.ActivationN = name
+	c.opts.set("Activation", call("Activation", name), checkActivation(name))
 	return c
 }
 
-// Done finishes the configuration.
-func (c *TransformerConfig) Done() Model { return c }
+// Done finishes the configuration. It returns a copy that shares nothing with the builder, so
+// one builder can make several models. Options given invalid values are reported, naming the
+// option, by Validate, Summary and train's Fit.
+func (c *TransformerConfig) Done() Model { return c.clone() }
+
+func (c *TransformerConfig) clone() *TransformerConfig {
+	out := *c // no slices or maps among the settings
+	out.opts = c.opts.clone()
+	return &out
+}
 
 // Kind implements Model.
 func (c *TransformerConfig) Kind() string { return "transformer" }
@@ -96,6 +142,9 @@ func (c *TransformerConfig) ffDim() int {
 
 // Validate implements Validator.
 func (c *TransformerConfig) Validate(exampleShape []int, vocabSize int) error {
+	if err := c.opts.err("Transformer"); err != nil {
+		return err
+	}
 	switch {
 	case c.DimModel <= 0:
 		return fmt.Errorf("Transformer: model width %d; use a positive width, e.g. Dim(64)", c.DimModel)
@@ -136,6 +185,9 @@ func (c *TransformerConfig) Validate(exampleShape []int, vocabSize int) error {
 
 // Build implements Model.
 func (c *TransformerConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
+	if err := c.opts.err("Transformer"); err != nil {
+		panic(err)
+	}
 	act, err := activationByName(c.ActivationN)
 	if err != nil {
 		panic(err)

@@ -4,10 +4,14 @@ package train
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/medgo-lab/medgo/mlkit/data"
 	"github.com/medgo-lab/medgo/mlkit/models"
 )
 
@@ -39,15 +43,27 @@ type Config struct {
 	quiet  bool
 	model  models.Model
 	err    error
+
+	// monitorBy names the option that chose the monitor (EarlyStopping or Monitor), "" for the
+	// default. Only the default val_loss falls back to train_loss without validation data; a
+	// monitor asked for by name must be computable (see Trainer.checkMonitor).
+	monitorBy string
 }
 
 // New starts a configuration for training model m in the run named name.
 //
 // Defaults: 10 epochs, batch size 32, Adam with learning rate 1e-3 and a constant schedule,
-// keep the weights with the best validation loss, seed 1. Runs live in $MEDGO_RUNS, else
+// keep the weights with the best validation loss (the lowest training loss when the split has
+// no validation part), seed 1. Runs live in $MEDGO_RUNS, else
 // ./runs, and are identified by name: a later Fit under the same name resumes, continues or
 // reopens that run, and never discards it (see Trainer.Fit and Restart).
 func New(name string, m models.Model) *Config {
+	if b, ok := m.(interface{ Done() models.Model }); ok {
+		// A builder passed without Done (models.MLP(32).Dropout(0.1) is itself a Model): take
+		// the independent copy Done makes, so that later options given to the same builder
+		// cannot change this run's model.
+		m = b.Done()
+	}
 	c := &Config{
 		s: Settings{Name: name, Epochs: 10, BatchSize: 32, Optimizer: "adam", LearningRate: 1e-3,
 			Schedule: "constant", Monitor: "val_loss", Seed: 1},
@@ -105,7 +121,8 @@ func (c *Config) ReduceOnPlateau(factor float64, patience int) *Config {
 
 // ClassWeights weights each class's examples in the loss (index = class).
 func (c *Config) ClassWeights(w ...float64) *Config {
-	c.s.ClassWeights, c.s.Balanced = w, false
+	// A copy: the caller's slice (ClassWeights(weights...)) may change after this call.
+	c.s.ClassWeights, c.s.Balanced = slices.Clone(w), false
 	return c
 }
 
@@ -113,17 +130,23 @@ func (c *Config) ClassWeights(w ...float64) *Config {
 // n / (k · count), so rare classes count as much as common ones.
 func (c *Config) BalancedClassWeights() *Config { c.s.Balanced, c.s.ClassWeights = true, nil; return c }
 
-// EarlyStopping stops when monitor (val_loss, val_accuracy, val_auc or val_rmse) has not
-// improved for patience epochs. The best weights are kept either way.
+// EarlyStopping stops when monitor has not improved for patience epochs. The best weights are
+// kept either way. The monitor is train_loss or a validation metric the task has (val_loss;
+// val_accuracy and val_auc for classification, val_auc for multi-label, val_rmse for
+// regression); Fit refuses a validation metric when the split has no validation part.
 func (c *Config) EarlyStopping(monitor string, patience int) *Config {
-	c.s.Monitor, c.s.Patience = monitor, patience
+	c.s.Monitor, c.s.Patience, c.monitorBy = monitor, patience, "EarlyStopping"
 	return c
 }
 
-// Monitor selects the validation metric that picks the best weights, without early stopping.
-// It may also be "train_loss": the epoch with the lowest training loss is kept (usually the last
-// one, the weights Keras's fit returns), while the validation metrics are still reported.
-func (c *Config) Monitor(monitor string) *Config { c.s.Monitor = monitor; return c }
+// Monitor selects the metric that picks the best weights, without early stopping: a validation
+// metric as for EarlyStopping, or "train_loss": the epoch with the lowest training loss is kept
+// (usually the last one, the weights Keras's fit returns), while the validation metrics are
+// still reported.
+func (c *Config) Monitor(monitor string) *Config {
+	c.s.Monitor, c.monitorBy = monitor, "Monitor"
+	return c
+}
 
 // Seed makes initialization, shuffling and dropout repeatable (default 1).
 func (c *Config) Seed(seed int64) *Config { c.s.Seed = seed; return c }
@@ -144,7 +167,10 @@ func (c *Config) Quiet() *Config { c.quiet = true; return c }
 
 // Done validates the configuration and returns the Trainer. Errors are reported by Fit.
 func (c *Config) Done() *Trainer {
-	t := &Trainer{settings: c.s, model: c.model, resume: c.resume, quiet: c.quiet, err: c.err}
+	t := &Trainer{settings: c.s, model: c.model, resume: c.resume, quiet: c.quiet, err: c.err, monitorBy: c.monitorBy}
+	// Settings is copied by value above; its one slice is copied too, so that options given to
+	// c after Done do not reach this Trainer.
+	t.settings.ClassWeights = slices.Clone(c.s.ClassWeights)
 	t.dir = filepath.Join(RunsDir(c.dir), c.s.Name)
 	if t.err == nil {
 		t.err = c.s.validate()
@@ -186,7 +212,7 @@ func (s *Settings) validate() error {
 		return bad("patience", s.Patience, "use 0 (no early stopping) or more")
 	}
 	if _, ok := monitors[s.Monitor]; !ok {
-		return bad("monitor", s.Monitor, "use val_loss, val_accuracy, val_auc, val_rmse or train_loss")
+		return bad("monitor", s.Monitor, "use one of "+strings.Join(monitorNames(), ", ")+" (the task decides which validation metrics exist)")
 	}
 	for i, w := range s.ClassWeights {
 		if !(w > 0) {
@@ -198,3 +224,58 @@ func (s *Settings) validate() error {
 
 // monitors maps a monitored metric to whether larger is better.
 var monitors = map[string]bool{"val_loss": false, "val_accuracy": true, "val_auc": true, "val_rmse": false, "train_loss": false}
+
+func monitorNames() []string {
+	names := slices.Collect(maps.Keys(monitors))
+	slices.Sort(names)
+	return names
+}
+
+// taskMonitors are the monitors a task can compute: train_loss, and "val_" + each metric that
+// evaluate reports for the task.
+func taskMonitors(task data.Task) []string {
+	switch {
+	case task.IsClassification():
+		return []string{"train_loss", "val_loss", "val_accuracy", "val_auc"}
+	case task == data.MultiLabel:
+		return []string{"train_loss", "val_loss", "val_auc"}
+	case task == data.Regression:
+		return []string{"train_loss", "val_loss", "val_rmse"}
+	}
+	return []string{"train_loss", "val_loss"}
+}
+
+// checkMonitor reports, before training, a monitor that the run could not compute: one the
+// task has no metric for, or a validation metric asked for by name when the split has no
+// validation part. Training would otherwise pick the best epoch by something else without
+// saying so (NaN values never improve; a missing validation part used to mean train_loss).
+// Only the default val_loss still falls back to train_loss without validation data, as
+// documented in New.
+func (t *Trainer) checkMonitor(split *data.Split) error {
+	s, tr := t.settings, split.Train
+	option := t.monitorBy
+	if option == "" {
+		option = "the default monitor"
+	}
+	valid := taskMonitors(tr.Task)
+	if !slices.Contains(valid, s.Monitor) {
+		return fmt.Errorf("run %q: %s monitors %s, which a %s task does not compute; use one of %s",
+			s.Name, option, s.Monitor, tr.Task, strings.Join(valid, ", "))
+	}
+	noVal := split.Val == nil || split.Val.Len() == 0
+	if noVal && t.monitorBy != "" && strings.HasPrefix(s.Monitor, "val_") {
+		return fmt.Errorf("run %q: %s monitors %s, but the split has no validation data (Split.Val is empty): "+
+			"give the split a Val part (e.g. data.StratifiedSplit(d, 42, 0.7, 0.15, 0.15), or &data.Split{Train: ..., Val: ...}), "+
+			"or monitor train_loss (%s(\"train_loss\"%s))",
+			s.Name, option, s.Monitor, t.monitorBy, patienceArg(t.monitorBy, s.Patience))
+	}
+	return nil
+}
+
+// patienceArg is the rest of the EarlyStopping call suggested in checkMonitor's error.
+func patienceArg(option string, patience int) string {
+	if option == "EarlyStopping" {
+		return fmt.Sprintf(", %d", patience)
+	}
+	return ""
+}

@@ -38,6 +38,8 @@ type Trainer struct {
 	resume   bool
 	quiet    bool
 	err      error
+	// monitorBy is Config.monitorBy: which option chose the monitor, "" for the default.
+	monitorBy string
 
 	// OnEpoch, when set, is called after every epoch with the history so far.
 	OnEpoch func(h *History)
@@ -271,6 +273,8 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 	tr, val := split.Train, split.Val
 	monitor := s.Monitor
 	if val == nil || val.Len() == 0 {
+		// Only the default val_loss gets here without validation data (checkMonitor refuses a
+		// validation metric asked for by name): the documented fallback to the training loss.
 		val = nil
 		monitor = "train_loss"
 	}
@@ -607,6 +611,9 @@ func (t *Trainer) checkData(split *data.Split) error {
 	name := t.settings.Name
 	if split == nil || split.Train == nil || split.Train.Len() == 0 {
 		return fmt.Errorf("run %q: no training data; pass a data.Split with a non-empty Train part", name)
+	}
+	if err := t.checkMonitor(split); err != nil {
+		return err
 	}
 	tr := split.Train
 	for _, part := range []struct {
