@@ -9,13 +9,21 @@
 // What it offers:
 //
 //   - Thresholded classification: [ConfusionMatrix] with accuracy, balanced accuracy and
-//     per-class and macro precision, recall (sensitivity), specificity and F1.
+//     per-class precision, recall (sensitivity), specificity, F1 and F-beta, averaged
+//     macro, micro or by support (WeightedF1 and friends); [FBeta], the Matthews
+//     correlation coefficient [MCC] (binary and multi-class) and the positive and
+//     negative [LikelihoodRatios] (also on an [OperatingPoint]).
 //   - Ranking: [ROC] and [AUC] (ties handled exactly: the trapezoid over distinct
 //     thresholds, which equals the Mann–Whitney U statistic), one-vs-rest [MacroAUC],
-//     [PR] curves and step-wise [AveragePrecision].
+//     [PR] curves and step-wise [AveragePrecision], and the McClish-standardised
+//     [PartialAUC] up to a maximum false-positive rate.
 //   - Calibration: [Reliability] curves with equal-width bins (and [TopLabelReliability]
-//     for multi-class), expected calibration error ([ECE]) and the [Brier] score
-//     ([MultiClassBrier] for multi-class).
+//     for multi-class), expected calibration error ([ECE]), the [Brier] score
+//     ([MultiClassBrier] for multi-class) and the log loss ([LogLoss],
+//     [MultiClassLogLoss]), clipped as in scikit-learn.
+//   - Sample weights: [SampleWeightedAUC], [SampleWeightedPartialAUC],
+//     [SampleWeightedAccuracy], [SampleWeightedBrier] and [SampleWeightedLogLoss] (and
+//     its multi-class form) weigh each example, like scikit-learn's sample_weight.
 //   - Regression: [RMSE], [MAE], [R2]; ordinal agreement: [CohenKappa] and
 //     [QuadraticWeightedKappa].
 //   - Uncertainty: seeded percentile [Bootstrap] confidence intervals for any metric.
