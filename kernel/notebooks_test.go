@@ -156,9 +156,9 @@ func checkNotebook(t *testing.T, r NotebookResult, dir string) {
 		switch {
 		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
 			t.Errorf("metric %s = %q is not a finite number", name, got)
-		case isMax && v > bound:
+		case isMax && !(v <= bound): // written so that NaN fails too
 			t.Errorf("metric %s = %v, want ≤ %v", name, v, bound)
-		case !isMax && v < bound:
+		case !isMax && !(v >= bound):
 			t.Errorf("metric %s = %v, want ≥ %v", name, v, bound)
 		}
 	}
