@@ -3,6 +3,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -86,5 +87,20 @@ func TestCellWorkspaceCheckPassesAfterInstall(t *testing.T) {
 	goBin, _ := exec.LookPath("go")
 	if c := cellWorkspaceDoctorCheck(root, goBin); !c.OK {
 		t.Fatalf("after install, doctor's cell workspace check fails: %+v", c)
+	}
+}
+
+// The API docs read offline: go doc of an mlkit package needs no module look-up (with
+// GoMLX v0.28.3 it failed, wanting a compute-onnx version the proxy does not serve).
+func TestGoDocWorksOffline(t *testing.T) {
+	root := repoRoot(t)
+	for _, pkg := range []string{"github.com/medgo-lab/medgo/mlkit/data", "./mlkit/train"} {
+		cmd := exec.Command("go", "doc", pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOPROXY=off")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "package ") || strings.Contains(string(out), "GOPROXY=off") {
+			t.Errorf("go doc %s offline: %v\n%s", pkg, err, out)
+		}
 	}
 }
