@@ -14,4 +14,6 @@
 //
 // Lower packages never import higher ones: data knows nothing of models, models
 // nothing of training, and display only draws what the others computed.
+// Below them all, internal/textout holds the text and HTML tables and the progress
+// reporter that several floors print, so that each renders them the same way.
 package mlkit

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // Environment variables read by NewFetcher.
@@ -404,9 +406,9 @@ func (f *Fetcher) get(u, name, wantSHA string, gunzip bool, w io.Writer) error {
 	}
 	h := sha256.New()
 	var body io.Reader = io.LimitReader(resp.Body, maxDownloadBytes+1)
-	var prog *progress
+	var prog *downloadProgress
 	if f.Progress != nil {
-		prog = newProgress(f.Progress, name, resp.ContentLength)
+		prog = newDownloadProgress(f.Progress, name, resp.ContentLength)
 		body = io.TeeReader(body, prog)
 	}
 	body = io.TeeReader(body, h)
@@ -550,43 +552,37 @@ func extractZipMember(zipPath, member string, w io.Writer) error {
 	return fmt.Errorf("archive %s has no member named %s (it holds %s)", zipPath, member, strings.Join(names, ", "))
 }
 
-// progress prints a throttled one-line progress report.
-type progress struct {
-	w     io.Writer
-	name  string
-	total int64
-	done  int64
-	last  time.Time
-	start time.Time
+// downloadProgress counts the bytes written through it and shows them on one line that is
+// rewritten in place (\r), at most every 250 ms, ending with the time taken.
+type downloadProgress struct {
+	p    *textout.Progress
+	done int64
 }
 
-func newProgress(w io.Writer, name string, total int64) *progress {
-	p := &progress{w: w, name: name, total: total, start: time.Now()}
-	p.print()
-	return p
-}
-
-func (p *progress) Write(b []byte) (int, error) {
-	p.done += int64(len(b))
-	if time.Since(p.last) >= 250*time.Millisecond {
-		p.print()
+func newDownloadProgress(w io.Writer, name string, total int64) *downloadProgress {
+	p := textout.NewProgress(total)
+	p.Out, p.InPlace, p.Interval = w, true, 250*time.Millisecond
+	p.Text = func(s textout.Status) string {
+		line := "downloading " + name + " " + byteSize(s.Done)
+		if s.Known() {
+			line = fmt.Sprintf("downloading %s %5.1f%% (%s of %s)", name, 100*float64(s.Done)/float64(s.Total), byteSize(s.Done), byteSize(s.Total))
+		}
+		if s.Final {
+			line += fmt.Sprintf(" done in %.1fs", s.Elapsed.Seconds())
+		}
+		return line
 	}
+	p.Show(0)
+	return &downloadProgress{p: p}
+}
+
+func (d *downloadProgress) Write(b []byte) (int, error) {
+	d.done += int64(len(b))
+	d.p.Update(d.done)
 	return len(b), nil
 }
 
-func (p *progress) print() {
-	p.last = time.Now()
-	if p.total > 0 {
-		fmt.Fprintf(p.w, "\rdownloading %s %5.1f%% (%s of %s)", p.name, 100*float64(p.done)/float64(p.total), byteSize(p.done), byteSize(p.total))
-	} else {
-		fmt.Fprintf(p.w, "\rdownloading %s %s", p.name, byteSize(p.done))
-	}
-}
-
-func (p *progress) finish() {
-	p.print()
-	fmt.Fprintf(p.w, " done in %.1fs\n", time.Since(p.start).Seconds())
-}
+func (d *downloadProgress) finish() { d.p.Finish(d.done) }
 
 func byteSize(n int64) string {
 	switch {

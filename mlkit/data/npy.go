@@ -59,12 +59,19 @@ const maxNPYHeader = 1 << 20
 // readNPYHeader reads and validates the preamble and header of a .npy stream. available
 // is the number of bytes the stream holds in all (or -1 when unknown); the declared data
 // must fit in it, so no allocation is made for data that is not there.
+//
+// npyio also reads headers (npy.NewReader fills Reader.Header), but as of v0.14.0 it is not
+// fit for files from outside: it panics on a header without its closing newline or with its
+// keys in another order, rejects format 3.0, allocates whatever length a 2.x header
+// declares, does not check for duplicate or unknown keys, and its errors name neither the
+// file nor what was expected. So the header is checked here, and npyio decodes the data
+// after it (readNPYData) from a canonical header written from the checked one.
 func readNPYHeader(r io.Reader, name string, available int64) (*npyHeader, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		return nil, fmt.Errorf("%s: reading the NumPy preamble: %v; expected a .npy file", name, noEOF(err))
 	}
-	if !bytes.Equal(pre[:6], []byte("\x93NUMPY")) {
+	if !bytes.Equal(pre[:6], npy.Magic[:]) {
 		return nil, fmt.Errorf("%s: not a .npy file: it does not start with \\x93NUMPY", name)
 	}
 	var hlen int

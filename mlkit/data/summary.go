@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // Summary describes a Dataset: its size, shape and task, the examples per class (or per
@@ -144,67 +146,25 @@ func stats(values []float32, off, step int) FeatureStat {
 	return st
 }
 
-// table is a small text/HTML table.
+// table is a small text/HTML table; num marks the right-aligned (numeric) columns.
 type table struct {
 	head []string
 	rows [][]string
-	num  []bool // right-aligned columns
+	num  []bool
 }
 
-func (t *table) text(b *strings.Builder) {
-	w := make([]int, len(t.head))
-	for i, h := range t.head {
-		w[i] = len(h)
-	}
-	for _, r := range t.rows {
-		for i, c := range r {
-			w[i] = max(w[i], len(c))
-		}
-	}
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			pad := strings.Repeat(" ", w[i]-len(c))
-			if t.num[i] {
-				b.WriteString(pad + c)
-			} else if i < len(cells)-1 {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(c)
-			}
-		}
-		b.WriteString("\n")
-	}
-	line(t.head)
-	for _, r := range t.rows {
-		line(r)
-	}
+// summaryStyle is a bare table that the book's stylesheet and the notebook front end style.
+var summaryStyle = textout.HTMLStyle{AlignHead: true, Lines: true}
+
+func (t *table) out() *textout.Table {
+	return &textout.Table{Header: t.head, Rows: t.rows, Right: t.num}
 }
 
-func (t *table) html(b *strings.Builder) {
-	b.WriteString("<table>\n<thead><tr>")
-	for i, h := range t.head {
-		fmt.Fprintf(b, `<th style="text-align:%s">%s</th>`, align(t.num[i]), html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead>\n<tbody>\n")
-	for _, r := range t.rows {
-		b.WriteString("<tr>")
-		for i, c := range r {
-			fmt.Fprintf(b, `<td style="text-align:%s">%s</td>`, align(t.num[i]), html.EscapeString(c))
-		}
-		b.WriteString("</tr>\n")
-	}
-	b.WriteString("</tbody>\n</table>\n")
-}
+// text writes the table aligned by display width: class and feature names such as "µm" or
+// "≥ 50" would shift the columns after them if measured in bytes.
+func (t *table) text(b *strings.Builder) { b.WriteString(t.out().Text()) }
 
-func align(num bool) string {
-	if num {
-		return "right"
-	}
-	return "left"
-}
+func (t *table) html(b *strings.Builder) { b.WriteString(t.out().HTML(summaryStyle, "")) }
 
 func num(v float64) string {
 	if math.IsNaN(v) {

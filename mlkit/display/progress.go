@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // Field is one named value shown by Progress, e.g. {"loss", 0.41}.
@@ -25,7 +27,9 @@ type Field struct {
 // In a notebook it shows one HTML block that updates in place. On a terminal it rewrites
 // a single line with \r. When output goes to a file or pipe it prints one line every
 // Interval, plus the final line. Updates are throttled, so calling Update on every step
-// is cheap. A Progress is safe for concurrent use.
+// is cheap. A Progress is safe for concurrent use. The throttling, timing and line
+// rewriting are the shared reporter's (mlkit/internal/textout) that downloads and training
+// use too; this type adds the fields and the notebook block.
 //
 //	p := display.NewProgress(steps, "training")
 //	for step := range steps {
@@ -45,14 +49,8 @@ type Progress struct {
 	mu       sync.Mutex
 	title    string
 	total    int
-	done     int
 	fields   []Field
-	start    time.Time
-	last     time.Time // time of the last output
-	shown    bool      // something was output
-	finished bool
-	lineLen  int    // length of the last terminal line, to blank it
-	id       string // notebook display id
+	bar      *textout.Progress // made on the first update, once Out and the surface are known
 	now      func() time.Time
 	terminal *bool // overrides terminal detection in tests
 }
@@ -82,31 +80,20 @@ func (p *Progress) Update(done int, fields map[string]float64) {
 func (p *Progress) UpdateFields(done int, fields ...Field) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.finished {
+	bar := p.start()
+	if bar.Finished() {
 		return
 	}
-	now := p.now()
-	if p.start.IsZero() {
-		p.start = now
-	}
-	p.done = done
 	p.fields = append(p.fields[:0], fields...)
-	p.emit(now, false)
+	bar.Update(int64(done))
 }
 
 // Done shows the final state and ends the progress display; later updates are ignored.
 func (p *Progress) Done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.finished {
-		return
-	}
-	now := p.now()
-	if p.start.IsZero() {
-		p.start = now
-	}
-	p.emit(now, true)
-	p.finished = true
+	bar := p.start()
+	bar.Finish(bar.Status().Done)
 }
 
 func (p *Progress) isTerminal() bool {
@@ -121,51 +108,37 @@ func (p *Progress) isTerminal() bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// emit outputs the current state if due (always when final).
-func (p *Progress) emit(now time.Time, final bool) {
-	nb := currentNotebook()
-	term := nb == nil && p.isTerminal()
-	gap := p.Interval
-	if nb != nil || term {
-		gap = p.Refresh
+// start makes the shared progress reporter on first use, for the surface in use then: a
+// notebook block replaced in place, a terminal line rewritten with \r, or one line per
+// Interval in a file or pipe (where \r would pile up).
+func (p *Progress) start() *textout.Progress {
+	if p.bar != nil {
+		return p.bar
 	}
-	if p.shown && !final && now.Sub(p.last) < gap {
-		return
-	}
-	p.last, p.shown = now, true
-	switch {
+	bar := textout.NewProgress(int64(p.total))
+	bar.Now = p.now
+	bar.Text, bar.HTML = p.line, p.html
+	switch nb := currentNotebook(); {
 	case nb != nil:
-		if p.id == "" {
-			p.id = "medgo-progress-" + nb.uniqueID()
+		id := "medgo-progress-" + nb.uniqueID()
+		bar.Interval = p.Refresh
+		bar.Display = func(html string, final bool) {
+			if final {
+				// Replace the transient block by a regular output, so that it stays in
+				// the saved notebook.
+				nb.update(id, "")
+				nb.html(html)
+				return
+			}
+			nb.update(id, html)
 		}
-		if final {
-			// Replace the transient block by a regular output, so that it stays in
-			// the saved notebook.
-			nb.update(p.id, "")
-			nb.html(p.html())
-			return
-		}
-		nb.update(p.id, p.html())
-	case term:
-		line := p.line()
-		pad := max(0, p.lineLen-len([]rune(line)))
-		p.lineLen = len([]rune(line))
-		end := ""
-		if final {
-			end = "\n"
-		}
-		fmt.Fprintf(p.Out, "\r%s%s%s", line, strings.Repeat(" ", pad), end)
+	case p.isTerminal():
+		bar.Out, bar.InPlace, bar.Interval = p.Out, true, p.Refresh
 	default:
-		fmt.Fprintln(p.Out, p.line())
+		bar.Out, bar.Interval = p.Out, p.Interval
 	}
-}
-
-func formatDuration(d time.Duration) string {
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	p.bar = bar
+	return bar
 }
 
 func formatField(v float64) string {
@@ -175,71 +148,52 @@ func formatField(v float64) string {
 	return fmt.Sprintf("%.4g", v)
 }
 
-func (p *Progress) timing() (elapsed, left string, frac float64, known bool) {
-	el := p.last.Sub(p.start)
-	elapsed = formatDuration(el)
-	if p.total <= 0 {
-		return elapsed, "", 0, false
-	}
-	frac = math.Min(math.Max(float64(p.done)/float64(p.total), 0), 1)
-	if p.done > 0 && p.done < p.total {
-		left = formatDuration(time.Duration(float64(el) / float64(p.done) * float64(p.total-p.done)))
-	}
-	return elapsed, left, frac, true
-}
-
 // Line returns the current state as one line of text, e.g.
 // "training [#####...............] 25/100 25% 0:05<0:15 loss=0.4123".
 func (p *Progress) Line() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.line()
+	return p.line(p.status())
 }
 
 // HTML returns the current state as an HTML block (no scripts).
 func (p *Progress) HTML() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.html()
+	return p.html(p.status())
 }
 
-func (p *Progress) line() string {
+func (p *Progress) status() textout.Status {
+	if p.bar == nil {
+		return textout.Status{Total: int64(p.total)}
+	}
+	return p.bar.Status()
+}
+
+func (p *Progress) line(s textout.Status) string {
 	var b strings.Builder
-	if p.title != "" {
-		b.WriteString(p.title + " ")
-	}
-	elapsed, left, frac, known := p.timing()
-	if known {
-		const width = 20
-		n := int(frac * width)
-		fmt.Fprintf(&b, "[%s%s] %d/%d %3.0f%% %s", strings.Repeat("#", n), strings.Repeat(".", width-n), p.done, p.total, frac*100, elapsed)
-		if left != "" {
-			b.WriteString("<" + left)
-		}
-	} else {
-		fmt.Fprintf(&b, "%d %s", p.done, elapsed)
-	}
+	b.WriteString(s.Line(p.title))
 	for _, f := range p.fields {
 		fmt.Fprintf(&b, " %s=%s", f.Name, formatField(f.Value))
 	}
 	return b.String()
 }
 
-func (p *Progress) html() string {
+func (p *Progress) html(s textout.Status) string {
 	var b strings.Builder
 	b.WriteString(`<div style="font-family:monospace;font-size:13px;line-height:1.6">`)
 	if p.title != "" {
 		fmt.Fprintf(&b, "<b>%s</b> ", html.EscapeString(p.title))
 	}
-	elapsed, left, frac, known := p.timing()
-	if known {
+	elapsed := textout.Duration(s.Elapsed)
+	if s.Known() {
 		fmt.Fprintf(&b, `<progress value="%d" max="%d" style="width:220px;vertical-align:middle"></progress> %d/%d (%.0f%%) · %s elapsed`,
-			min(max(p.done, 0), p.total), p.total, p.done, p.total, frac*100, elapsed)
-		if left != "" {
-			fmt.Fprintf(&b, " · %s left", left)
+			min(max(s.Done, 0), s.Total), s.Total, s.Done, s.Total, s.Fraction*100, elapsed)
+		if s.Done > 0 && s.Done < s.Total {
+			fmt.Fprintf(&b, " · %s left", textout.Duration(s.Left))
 		}
 	} else {
-		fmt.Fprintf(&b, "%d done · %s elapsed", p.done, elapsed)
+		fmt.Fprintf(&b, "%d done · %s elapsed", s.Done, elapsed)
 	}
 	if len(p.fields) > 0 {
 		b.WriteString("<br>")

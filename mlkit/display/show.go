@@ -13,11 +13,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/janpfeifer/gonb/gonbui"
 
 	"github.com/medgo-lab/medgo/mlkit/eval"
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // Out receives text output (tables, reports, the paths of written files) when not
@@ -220,65 +220,24 @@ func ShowTable(header []string, rows [][]string) error {
 }
 
 // TableText renders a table as aligned plain text: the first column left-aligned, the
-// others right-aligned.
+// others right-aligned, aligned by display width (so "µ", "≥" and CJK text line up).
 func TableText(header []string, rows [][]string) string {
-	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
-		for j, cell := range r {
-			if j < len(widths) {
-				widths[j] = max(widths[j], utf8.RuneCountInString(cell))
-			}
-		}
-	}
-	var b strings.Builder
-	line := func(r []string) {
-		for j := range header {
-			cell := ""
-			if j < len(r) {
-				cell = r[j]
-			}
-			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(cell))
-			if j == 0 {
-				b.WriteString(cell + pad)
-			} else {
-				b.WriteString("  " + pad + cell)
-			}
-		}
-		b.WriteString("\n")
-	}
-	line(header)
-	for _, r := range rows {
-		line(r)
-	}
-	return b.String()
+	t := textout.Table{Header: header, Rows: rows, Right: textout.FirstLeft(len(header))}
+	return t.Text()
+}
+
+// tableStyle is the self-contained look of display's tables: inline styles, since a
+// notebook output carries no stylesheet.
+var tableStyle = textout.HTMLStyle{
+	Style: "border-collapse:collapse;font-family:sans-serif;font-size:13px",
+	Cell:  "border:1px solid #ccc;padding:3px 8px",
+	Head:  "background:#f3f3f3",
 }
 
 // TableHTML renders a table as a self-contained HTML table (escaped, inline styles).
 func TableHTML(header []string, rows [][]string) string {
-	const cell = "border:1px solid #ccc;padding:3px 8px"
-	var b strings.Builder
-	b.WriteString(`<table style="border-collapse:collapse;font-family:sans-serif;font-size:13px"><thead><tr>`)
-	for _, h := range header {
-		fmt.Fprintf(&b, `<th style="%s;background:#f3f3f3">%s</th>`, cell, html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead><tbody>")
-	for _, r := range rows {
-		b.WriteString("<tr>")
-		for j := range header {
-			v := ""
-			if j < len(r) {
-				v = r[j]
-			}
-			align := "right"
-			if j == 0 {
-				align = "left"
-			}
-			fmt.Fprintf(&b, `<td style="%s;text-align:%s">%s</td>`, cell, align, html.EscapeString(v))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</tbody></table>\n")
-	return b.String()
+	t := textout.Table{Header: header, Rows: rows, Right: textout.FirstLeft(len(header))}
+	return t.HTML(tableStyle, "")
 }
 
 // ShowResults displays a results table with one row per model (or run) and one column

@@ -13,6 +13,7 @@ import (
 
 	"github.com/medgo-lab/medgo/mlkit/data"
 	"github.com/medgo-lab/medgo/mlkit/eval"
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 	"github.com/medgo-lab/medgo/mlkit/train"
 )
 
@@ -48,14 +49,13 @@ func (im *Importance) String() string {
 		what = "rise in rmse"
 	}
 	fmt.Fprintf(&b, "Permutation importance (%s; baseline %.4f, %d repeats)\n", what, im.Baseline, im.Repeats)
-	w := len("feature")
-	for _, f := range im.Features {
-		w = max(w, len(f))
-	}
-	fmt.Fprintf(&b, "%-*s  %9s  %9s\n", w, "feature", "mean", "std")
+	// Feature names are aligned by display width (fmt's %-*s counts runes, so CJK or
+	// decomposed accents in names shifted the numbers); numbers keep their 9 columns.
+	t := textout.Table{Header: []string{"feature", "mean", "std"}, Right: []bool{false, true, true}, Min: []int{0, 9, 9}}
 	for i, f := range im.Features {
-		fmt.Fprintf(&b, "%-*s  %9.4f  %9.4f\n", w, f, im.Mean[i], im.Std[i])
+		t.Rows = append(t.Rows, []string{f, fmt.Sprintf("%.4f", im.Mean[i]), fmt.Sprintf("%.4f", im.Std[i])})
 	}
+	b.WriteString(t.Text())
 	return b.String()
 }
 

@@ -4,7 +4,6 @@ package models
 
 import (
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/medgo-lab/medgo/mlkit/data"
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // SummaryTable lists a model's layers with their output shapes and trainable parameters, like
@@ -173,26 +173,31 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// String renders the summary as a text table.
-func (s *SummaryTable) String() string {
-	wName, wShape, wParams := len("Layer"), len("Output shape"), len("Params")
+// table lists the layers: name, output shape and parameters (right-aligned).
+func (s *SummaryTable) table() *textout.Table {
+	t := &textout.Table{Header: []string{"Layer", "Output shape", "Params"}, Right: []bool{false, false, true}}
 	for _, l := range s.Layers {
-		wName = max(wName, len([]rune(l.Name)))
-		wShape = max(wShape, len(shapeString(l.Output)))
-		wParams = max(wParams, len(thousands(l.Params)))
+		t.Rows = append(t.Rows, []string{l.Name, shapeString(l.Output), thousands(l.Params)})
 	}
-	width := wName + wShape + wParams + 4
+	return t
+}
+
+// String renders the summary as a text table, Keras-style: rules above and below, and one
+// under the header, as wide as the columns.
+func (s *SummaryTable) String() string {
+	t := s.table()
+	width := 2 * (len(t.Header) - 1)
+	for _, w := range t.Widths() {
+		width += w
+	}
+	lines := t.Lines()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Model: %s, input %s\n", s.Kind, shapeString(append([]int{0}, s.Input...)))
 	b.WriteString(strings.Repeat("=", width) + "\n")
-	row := func(name, shape, params string) {
-		pad := wName - len([]rune(name))
-		fmt.Fprintf(&b, "%s%s  %-*s  %*s\n", name, strings.Repeat(" ", pad), wShape, shape, wParams, params)
-	}
-	row("Layer", "Output shape", "Params")
+	b.WriteString(lines[0] + "\n")
 	b.WriteString(strings.Repeat("-", width) + "\n")
-	for _, l := range s.Layers {
-		row(l.Name, shapeString(l.Output), thousands(l.Params))
+	for _, l := range lines[1:] {
+		b.WriteString(l + "\n")
 	}
 	b.WriteString(strings.Repeat("=", width) + "\n")
 	fmt.Fprintf(&b, "Total params: %s\n", thousands(s.Total()))
@@ -201,24 +206,13 @@ func (s *SummaryTable) String() string {
 	return b.String()
 }
 
-// HTML renders the summary as an HTML table, for notebooks.
+// summaryStyle is a bare table with the medgo-summary class, left to the page's stylesheet.
+var summaryStyle = textout.HTMLStyle{Class: "medgo-summary", AlignHead: true, Lines: true}
+
+// HTML renders the summary as an HTML table, for notebooks; the totals go in its footer.
 func (s *SummaryTable) HTML() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<table class=\"medgo-summary\">\n<caption>Model: %s, input %s</caption>\n",
-		html.EscapeString(s.Kind), html.EscapeString(shapeString(append([]int{0}, s.Input...))))
-	b.WriteString("<thead><tr><th style=\"text-align:left\">Layer</th><th style=\"text-align:left\">Output shape</th><th style=\"text-align:right\">Params</th></tr></thead>\n<tbody>\n")
-	for _, l := range s.Layers {
-		fmt.Fprintf(&b, "<tr><td style=\"text-align:left\">%s</td><td style=\"text-align:left\">%s</td><td style=\"text-align:right\">%s</td></tr>\n",
-			html.EscapeString(l.Name), html.EscapeString(shapeString(l.Output)), thousands(l.Params))
-	}
-	b.WriteString("</tbody>\n<tfoot>\n")
-	for _, r := range [][2]string{
-		{"Total params", thousands(s.Total())},
-		{"Trainable params", thousands(s.Trainable)},
-		{"Non-trainable params", thousands(s.NonTrainable)},
-	} {
-		fmt.Fprintf(&b, "<tr><td colspan=\"2\" style=\"text-align:left\">%s</td><td style=\"text-align:right\">%s</td></tr>\n", r[0], r[1])
-	}
-	b.WriteString("</tfoot>\n</table>\n")
-	return b.String()
+	return s.table().HTML(summaryStyle, fmt.Sprintf("Model: %s, input %s", s.Kind, shapeString(append([]int{0}, s.Input...))),
+		[]string{"Total params", thousands(s.Total())},
+		[]string{"Trainable params", thousands(s.Trainable)},
+		[]string{"Non-trainable params", thousands(s.NonTrainable)})
 }

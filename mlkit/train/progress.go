@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+
+	"github.com/medgo-lab/medgo/mlkit/internal/textout"
 )
 
 // progress shows training progress: in a notebook, one HTML output updated in place; in a
@@ -24,7 +26,9 @@ type progress struct {
 	epochs   int
 	backend  string
 	out      io.Writer
-	last     time.Time
+	box      *textout.Progress // the notebook box: throttled in-place HTML updates
+	status   string            // the box's last line: the step in progress or the outcome
+	steps    int64             // steps shown so far, for the box's throttle
 	lines    []string
 	started  time.Time
 }
@@ -37,22 +41,33 @@ func newProgress(quiet bool, name string, epochs int, backendName string) *progr
 	}
 	if p.notebook {
 		p.id = gonbui.UniqueId()
-		gonbui.UpdateHTML(p.id, p.html("starting…"))
+		p.box = textout.NewProgress(0)
+		p.box.Interval = 500 * time.Millisecond
+		p.box.HTML = func(textout.Status) string { return p.html(p.status) }
+		p.box.Display = func(h string, final bool) {
+			gonbui.UpdateHTML(p.id, h)
+			if final {
+				gonbui.Sync() // the final state must reach the notebook before the cell ends
+			}
+		}
+		p.status = "starting…"
+		p.box.Show(0)
 	} else {
 		fmt.Fprintf(p.out, "Training %s on %s\n", name, backendName)
 	}
 	return p
 }
 
+// step shows the epoch in progress in the notebook box, at most every 500 ms. A terminal
+// gets only the per-epoch lines, which stay readable in logs.
 func (p *progress) step(epoch int, fraction, loss float64) {
-	if p.quiet || time.Since(p.last) < 500*time.Millisecond {
+	if p.quiet || !p.notebook {
 		return
 	}
-	p.last = time.Now()
-	status := fmt.Sprintf("epoch %d/%d %3.0f%%  loss %.4f", epoch+1, p.epochs, 100*fraction, loss)
-	if p.notebook {
-		gonbui.UpdateHTML(p.id, p.html(status))
-	}
+	// The status is only read when the box is shown, so a throttled step leaves no trace.
+	p.status = fmt.Sprintf("epoch %d/%d %3.0f%%  loss %.4f", epoch+1, p.epochs, 100*fraction, loss)
+	p.steps++
+	p.box.Update(p.steps)
 }
 
 func (p *progress) epoch(h *History) {
@@ -72,7 +87,8 @@ func (p *progress) epoch(h *History) {
 	}
 	p.lines = append(p.lines, line)
 	if p.notebook {
-		gonbui.UpdateHTML(p.id, p.html(""))
+		p.status = ""
+		p.box.Show(p.steps)
 	} else {
 		fmt.Fprintln(p.out, line)
 	}
@@ -90,8 +106,8 @@ func (p *progress) finish(h *History) {
 		msg += "; " + h.Stopped
 	}
 	if p.notebook {
-		gonbui.UpdateHTML(p.id, p.html(msg))
-		gonbui.Sync() // the final state must reach the notebook before the cell ends
+		p.status = msg
+		p.box.Finish(p.steps)
 	} else {
 		fmt.Fprintln(p.out, msg)
 	}
