@@ -20,7 +20,7 @@ MEDGO := bin/medgo
 TEST_TIMEOUT ?= 45m
 FUZZ_TIME ?= 2s
 
-.PHONY: setup tutorials quick test test-clean-setup vet lab bench fuzz fuzz-short book clean
+.PHONY: setup tutorials quick test test-clean-setup test-onnx vet lab bench fuzz fuzz-short book clean
 
 setup:
 	bash kernel/setup.sh
@@ -43,9 +43,16 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l kernel mlkit bench docker 2>/dev/null)" || { gofmt -l kernel mlkit bench docker; echo "gofmt needed"; exit 1; }
 
-test: setup vet test-clean-setup
+test: setup vet test-clean-setup test-onnx
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz-short
+
+# mlkit's models on ONNX Runtime against the pure-Go backend (outputs and gradients), with the
+# library provided by medgo install --onnx (npm, checksum-verified).
+test-onnx: setup
+	$(MEDGO) install --onnx
+	CGO_ENABLED=1 $(GO) vet -tags onnx ./mlkit/...
+	CGO_ENABLED=1 $(GO) test -tags onnx -count=1 ./mlkit/backend ./mlkit/models
 
 # A new user's first run, which a warm cache cannot fake: a copy of the checkout set up with
 # empty GOMODCACHE, GOCACHE and JUPYTER_DATA_DIR, then the quickstart through Jupyter.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/medgo-lab/medgo/mlkit/backend"
@@ -117,6 +118,7 @@ func doctor(root string) []check {
 	// Backend.
 	config, reason := backend.Config()
 	add(check{Name: "backend", OK: true, Required: true, Detail: fmt.Sprintf("%s — %s", config, reason)})
+	add(onnxRuntimeCheck())
 
 	// Data.
 	dir, source := dataDir(root)
@@ -166,6 +168,28 @@ func cellWorkspaceDoctorCheck(root, goBin string) check {
 	}
 	c.OK = true
 	c.Detail = "every mlkit package resolves in a GoNB-like workspace with GOPROXY=off"
+	return c
+}
+
+// onnxRuntimeCheck reports the optional ONNX Runtime library (for builds tagged onnx).
+func onnxRuntimeCheck() check {
+	c := check{Name: "ONNX Runtime", Fix: "bin/medgo install --onnx   (or set " + backend.ONNXRuntimeLibEnv + " to libonnxruntime " + backend.ONNXRuntimeVersion + ")"}
+	lib, source, ok := backend.ONNXRuntimeLib()
+	if !ok {
+		c.Detail = "not provided (optional: the pure-Go backend needs nothing)"
+		return c
+	}
+	asset, known := ortAssets[runtime.GOOS+"/"+runtime.GOARCH]
+	if !known {
+		c.Detail = "no pinned library for " + runtime.GOOS + "/" + runtime.GOARCH
+		return c
+	}
+	if err := verifyORTFile(lib, asset); err != nil {
+		c.Detail = fmt.Sprintf("%s (%s): %v", lib, source, err)
+		return c
+	}
+	c.OK = true
+	c.Detail = fmt.Sprintf("%s %s (%s), checksum verified", backend.ONNXRuntimeVersion, lib, source)
 	return c
 }
 

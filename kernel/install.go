@@ -43,6 +43,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	skipPrebuild := fs.Bool("skip-prebuild", false, "do not pre-build mlkit (the first cell will compile it)")
 	kernelLog := fs.Bool("kernel-log", false, "let GoNB log to Jupyter's terminal (for debugging the kernel itself)")
+	onnx := fs.Bool("onnx", false, "also provide ONNX Runtime "+backend.ONNXRuntimeVersion+" (about 114 MB through npm) for builds tagged onnx")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -51,7 +52,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
-	if err := install(root, installOptions{Prebuild: !*skipPrebuild, KernelLog: *kernelLog}, stdout); err != nil {
+	if err := install(root, installOptions{Prebuild: !*skipPrebuild, KernelLog: *kernelLog, ONNX: *onnx}, stdout); err != nil {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
@@ -63,6 +64,7 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 type installOptions struct {
 	Prebuild  bool // pre-build mlkit so that the first cell only links
 	KernelLog bool // keep GoNB's own logging on Jupyter's terminal
+	ONNX      bool // provide the ONNX Runtime library (kernel/onnx.go)
 }
 
 // quietKernelFlags turn GoNB's logging off. By default it writes every step (and a goroutine
@@ -129,6 +131,21 @@ func install(root string, opts installOptions, out io.Writer) error {
 	if opts.Prebuild {
 		if err := step("pre-building mlkit for notebook cells", func() error {
 			return runIn(root, buildEnv, goBin, "build", "./mlkit/...", gonbPackage+"/gonbui")
+		}); err != nil {
+			return err
+		}
+	}
+	if opts.ONNX {
+		if err := step("providing ONNX Runtime "+backend.ONNXRuntimeVersion+" (checksum-verified)", func() error {
+			cache, err := ortCacheDir()
+			if err != nil {
+				return err
+			}
+			lib, err := provisionONNXRuntime(cache, io.Discard)
+			if err == nil {
+				env[backend.ONNXRuntimeLibEnv] = lib
+			}
+			return err
 		}); err != nil {
 			return err
 		}

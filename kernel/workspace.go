@@ -23,7 +23,7 @@ import (
 
 // cellBuildTags are the build-tag sets a cell may be compiled with: the default build and each
 // optional backend. A cache complete for all of them never makes a cell reach the network.
-var cellBuildTags = []string{"", "xla"}
+var cellBuildTags = []string{"", "xla", "onnx"}
 
 // downloadModules fills the module cache with every module go.mod requires, optional backends
 // included (go mod download with no arguments: the whole build list of a pruned module graph).
@@ -105,7 +105,7 @@ func cellWorkspaceCheck(root, goBin string, kernel map[string]string) error {
 }
 
 // mlkitPackages lists the checkout's mlkit packages, as cells import them: every directory
-// under mlkit/ with a non-test Go file. It reads the tree, not go list, which would need the
+// under mlkit/ with a non-test Go file, but internal ones. It reads the tree, not go list, which would need the
 // very modules the check is about.
 func mlkitPackages(root string) ([]string, error) {
 	seen := map[string]bool{}
@@ -115,7 +115,8 @@ func mlkitPackages(root string) ([]string, error) {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			// Cells cannot import internal packages (Go's rule), so they are not checked.
+			if name == "testdata" || name == "internal" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 				return filepath.SkipDir
 			}
 			return nil

@@ -6,12 +6,15 @@
 //
 //  1. MEDGO_BACKEND, then GOMLX_BACKEND, when set ("go", or "xla:cpu" in builds with XLA support).
 //  2. XLA, when mlkit was built with XLA support and its PJRT plugin is already installed.
-//  3. Otherwise the pure-Go backend, which runs everywhere without downloads.
+//  3. ONNX Runtime, when mlkit was built with -tags onnx and its shared library is provisioned
+//     (MEDGO_ONNXRUNTIME_LIB, or the copy medgo install puts in the user cache directory).
+//  4. Otherwise the pure-Go backend, which runs everywhere without downloads.
 //
 // Nothing is ever downloaded while selecting a backend.
 package backend
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -33,6 +36,13 @@ const DefaultConfig = "go:ops_sequential"
 // xlaConfig is set by xla.go in builds tagged "xla" when a PJRT plugin was found; empty otherwise.
 var xlaConfig func() (config string, ok bool)
 
+// onnxConfig is set by onnx.go in builds tagged "onnx"; it reports the ONNX Runtime
+// configuration when the library is provisioned.
+var onnxConfig func() (config, reason string, ok bool)
+
+// onnxUnavailable is set by onnx_nocgo.go: why a build tagged "onnx" has no ONNX Runtime.
+var onnxUnavailable string
+
 var (
 	mu      sync.Mutex
 	current compute.Backend
@@ -51,7 +61,25 @@ func Config() (config, reason string) {
 			return c, "XLA PJRT plugin found"
 		}
 	}
-	return DefaultConfig, "pure-Go backend (no XLA plugin installed)"
+	if onnxConfig != nil {
+		if c, r, ok := onnxConfig(); ok {
+			return c, r
+		}
+	}
+	return DefaultConfig, "pure-Go backend (" + defaultReason() + ")"
+}
+
+// defaultReason says why no accelerated backend was chosen, for Config's reason. Untagged
+// builds keep the wording results and books already record.
+func defaultReason() string {
+	why := "no XLA plugin installed"
+	if onnxUnavailable != "" {
+		why += "; " + onnxUnavailable
+	}
+	if onnxConfig != nil {
+		why += "; no ONNX Runtime library provisioned: run medgo install or set " + ONNXRuntimeLibEnv
+	}
+	return why
 }
 
 // Get returns the process-wide backend, creating it on first use.
@@ -101,4 +129,28 @@ func Describe() string {
 	}
 	_, reason := Config()
 	return fmt.Sprintf("%s (%s)", b.Name(), reason)
+}
+
+// Explain adds, to an error from building or running a graph on the process-wide backend
+// (Get), the way out when the cause is an operation that backend lacks; see ExplainFor.
+func Explain(err error) error {
+	mu.Lock()
+	b := current
+	mu.Unlock()
+	return ExplainFor(err, b)
+}
+
+// ExplainFor adds, to an error from building or running a graph on b, the way out when the cause
+// is an operation b lacks (ONNX Runtime has no IsNaN or IsFinite, and no interior padding, which
+// the gradient of 2-D strided convolutions uses): b's name and MEDGO_BACKEND=go. Other errors,
+// and nil, are returned unchanged. The backend's own message names the operation.
+func ExplainFor(err error, b compute.Backend) error {
+	if err == nil || !(errors.Is(err, compute.ErrNotImplemented) || strings.Contains(err.Error(), compute.ErrNotImplemented.Error())) {
+		return err
+	}
+	// The pure-Go backend has every operation mlkit uses; there is nothing to switch to.
+	if b == nil || strings.HasPrefix(strings.ToLower(b.Name()), "go") {
+		return err
+	}
+	return fmt.Errorf("%w; the %s backend lacks an operation this model needs: set %s=go to run it on the pure-Go backend", err, b.Name(), EnvVar)
 }

@@ -3,6 +3,7 @@
 package backend
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,7 @@ func TestConfigOrder(t *testing.T) {
 		{"", "go", "go", "GOMLX_BACKEND=go"},
 		{"go:parallelism=1", "xla:cpu", "go:parallelism=1", "MEDGO_BACKEND"},
 	} {
+		t.Setenv(ONNXRuntimeLibEnv, filepath.Join(t.TempDir(), "none"))
 		t.Setenv(EnvVar, tc.medgo)
 		t.Setenv("GOMLX_BACKEND", tc.gomlx)
 		got, reason := Config()
@@ -40,6 +42,8 @@ func TestUnknownBackendIsAnError(t *testing.T) {
 func TestDefaultBackendStarts(t *testing.T) {
 	t.Setenv(EnvVar, "")
 	t.Setenv("GOMLX_BACKEND", "")
+	// A provisioned ONNX Runtime library would be chosen in builds tagged onnx; name none.
+	t.Setenv(ONNXRuntimeLibEnv, filepath.Join(t.TempDir(), "none"))
 	mu.Lock()
 	current = nil
 	mu.Unlock()

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
+// The example shows the default build; with -tags onnx the choice depends on whether ONNX
+// Runtime is provisioned on the machine (onnx_test.go covers that build).
+
+//go:build !onnx
+
 package backend_test
 
 import (

@@ -111,7 +111,7 @@ func Loss(task data.Task, outputs, labels *graph.Node, weights *graph.Node) *gra
 		if labels.Shape().Dimensions[1] != width {
 			panic(fmt.Errorf("loss: %s needs one output per target; outputs have %d columns, labels %d", task, width, labels.Shape().Dimensions[1]))
 		}
-		present = graph.LogicalNot(graph.IsNaN(labels))
+		present = isPresent(labels)
 		clean := graph.Where(present, labels, graph.ZerosLike(labels))
 		if task == data.MultiLabel {
 			per = sigmoidCrossEntropy(outputs, clean)
@@ -140,6 +140,21 @@ func sigmoidCrossEntropy(z, y *graph.Node) *graph.Node {
 		graph.Log1p(graph.Exp(graph.Neg(graph.Abs(z)))))
 }
 
+// isPresent marks the labels that are not NaN. It uses x == x (false only for NaN) rather than
+// graph.IsNaN because some backends lack an IsNaN op (ONNX Runtime has none), while Equal is
+// available everywhere and follows IEEE semantics.
+func isPresent(labels *graph.Node) *graph.Node {
+	return graph.Equal(labels, labels)
+}
+
+// stableSoftplus is log(1 + exp(x)), computed stably as max(x, 0) + log(1 + exp(-|x|)). It replaces
+// graph.Softplus, whose LogAddExp guards infinities with IsFinite, an op some backends (ONNX
+// Runtime) lack; for finite x both give the same values and gradients, and ±Inf cannot reach
+// here from finite model outputs.
+func stableSoftplus(x *graph.Node) *graph.Node {
+	return graph.Add(graph.Max(x, graph.ZerosLike(x)), graph.Log1p(graph.Exp(graph.Neg(graph.Abs(x)))))
+}
+
 // ordinalLogits turns the K-1 raw ordinal outputs o into the decreasing logits of P(class > k):
 // z₀ = o₀ and zₖ = zₖ₋₁ - softplus(oₖ). Decreasing logits make the cumulative probabilities
 // consistent (P(class > k) never grows with k), so class probabilities are never negative.
@@ -151,7 +166,7 @@ func ordinalLogits(outputs *graph.Node) *graph.Node {
 		if i == 0 {
 			cols[i] = o
 		} else {
-			cols[i] = graph.Sub(cols[i-1], graph.Softplus(o))
+			cols[i] = graph.Sub(cols[i-1], stableSoftplus(o))
 		}
 	}
 	if k == 1 {
