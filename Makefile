@@ -60,7 +60,7 @@ test-clean-setup:
 	MEDGO_TEST_CLEAN_SETUP=1 $(GO) test -count=1 -timeout 30m -v -run '^TestCleanSetup$$' ./kernel
 
 # Loaders of user files are fuzzed: briefly in `make test`, longer with `make fuzz`.
-FUZZ_TARGETS := FuzzIDX FuzzNPY FuzzCSV FuzzUCR FuzzSMILES FuzzDNA mlkit/chem:FuzzSMILESGraph
+FUZZ_TARGETS := FuzzIDX FuzzNPY FuzzCSV FuzzUCR FuzzSMILES FuzzDNA mlkit/chem:FuzzSMILESGraph mlkit/data/medimg:FuzzNIfTI mlkit/data/medimg:FuzzDICOM
 
 fuzz-short:
 	GO=$(GO) bash .ci/fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)

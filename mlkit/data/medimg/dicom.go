@@ -3,6 +3,7 @@
 package medimg
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -152,7 +153,14 @@ func parseDICOM(path string, skipPixels bool) (ds dicom.Dataset, err error) {
 	if skipPixels {
 		opts = []dicom.ParseOption{dicom.SkipPixelData(), dicom.AllowUnknownSpecificCharacterSet()}
 	}
-	ds, err = dicom.ParseFile(path, nil, opts...)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ds, fmt.Errorf("medimg: reading DICOM file: %w", err)
+	}
+	if err := checkLengths(raw); err != nil {
+		return ds, fmt.Errorf("medimg: %s: corrupt DICOM: %v; expected each element's length to fit in the file's %d bytes (the file is truncated or damaged)", path, err, len(raw))
+	}
+	ds, err = dicom.Parse(bytes.NewReader(raw), int64(len(raw)), nil, opts...)
 	if err != nil {
 		return ds, fmt.Errorf("medimg: %s: not a readable DICOM file: %v; expected a DICOM Part 10 file (128-byte preamble, \"DICM\", file meta group)", path, err)
 	}

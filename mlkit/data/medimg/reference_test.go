@@ -9,59 +9,16 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/medgo-lab/medgo/internal/reference"
 )
 
-// referencePython finds a python3 that imports module, installing the Debian package when
-// it is missing and we are root. The reference readers are only test tools: in CI their
-// absence fails the test, elsewhere it skips with the reason.
+// referencePython makes sure the system Python imports module (from debPackage, installed
+// when missing) and returns it; see internal/reference for why CI fails instead of skipping.
 func referencePython(t *testing.T, module, debPackage string) string {
 	t.Helper()
-	try := func() string {
-		for _, py := range []string{"/usr/bin/python3", "python3"} {
-			if exec.Command(py, "-c", "import "+module+", numpy").Run() == nil {
-				return py
-			}
-		}
-		return ""
-	}
-	if py := try(); py != "" {
-		return py
-	}
-	var why string
-	if os.Geteuid() != 0 {
-		why = "not root, cannot apt-get install " + debPackage
-	} else {
-		// apt may be held by another process for a moment: retry for about two minutes.
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			out, err := exec.Command("apt-get", "install", "-y", debPackage).CombinedOutput()
-			if err == nil {
-				break
-			}
-			why = "apt-get install " + debPackage + ": " + lastLine(string(out))
-			if time.Now().After(deadline) || !strings.Contains(string(out), "lock") {
-				break
-			}
-			time.Sleep(5 * time.Second)
-		}
-		if py := try(); py != "" {
-			return py
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("reference reader %s is missing in CI: %s", module, why)
-	}
-	t.Skipf("reference reader %s unavailable: %s", module, why)
-	return ""
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
+	reference.Need(t, reference.Module{Import: module + ", numpy", Package: debPackage})
+	return reference.SystemPython
 }
 
 // runScript runs a reference script and returns its standard output.
