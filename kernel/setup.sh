@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs what MedGo needs from the operating system: Jupyter (from Debian/Ubuntu packages).
+# Installs what MedGo needs from the operating system: Jupyter (from Debian/Ubuntu packages),
+# and, where it can, pydicom's and nibabel's packages, whose sample scanner files tutorial 10
+# reads (without them the samples are downloaded, checksum-verified, on first use).
 # Go itself must already be installed (see go.mod for the version).
 set -euo pipefail
 
@@ -21,7 +23,29 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 
+samples=(python3-pydicom python3-nibabel)
+
+# install_samples adds the sample-file packages when apt can be used without a password; it
+# never fails the set-up, because the files can also be downloaded.
+install_samples() {
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pydicom, nibabel' 2>/dev/null && return 0
+  command -v apt-get >/dev/null 2>&1 || return 0
+  local s=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || {
+      echo "note: ${samples[*]} are not installed; tutorial 10 will download its sample files instead" >&2
+      return 0
+    }
+    s="sudo"
+  fi
+  echo "Installing the sample scanner files for tutorial 10: ${samples[*]}"
+  DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "${samples[@]}" >/dev/null 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive $s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "${samples[@]}" >/dev/null; } ||
+    echo "note: installing ${samples[*]} failed; tutorial 10 will download its sample files instead" >&2
+}
+
 if have_jupyter && { [ -x /usr/bin/jupyter ] || command -v jupyter >/dev/null 2>&1; }; then
+  install_samples
   exit 0
 fi
 
@@ -47,3 +71,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 have_jupyter || { echo "Jupyter still not importable after apt-get install" >&2; exit 1; }
+install_samples

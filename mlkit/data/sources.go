@@ -27,6 +27,8 @@ const (
 	ucrURL         = "https://www.timeseriesclassification.com/aeon-toolkit/"
 	moleculeNetURL = "https://deepchemdata.s3-us-west-1.amazonaws.com/datasets/"
 	uciURL         = "https://archive.ics.uci.edu/ml/machine-learning-databases/"
+	pydicomURL     = "https://raw.githubusercontent.com/pydicom/pydicom/v2.3.1/pydicom/data/test_files/"
+	nibabelURL     = "https://raw.githubusercontent.com/nipy/nibabel/5.0.0/nibabel/tests/data/"
 )
 
 var sources = []Source{
@@ -55,6 +57,24 @@ var sources = []Source{
 	{Path: "uci/promoters.data", URL: uciURL + "molecular-biology/promoter-gene-sequences/promoters.data",
 		check: checkDNA(loadPromotersFile, promotersSpec)},
 	{Path: "uci/wdbc.data", URL: uciURL + "breast-cancer-wisconsin/wdbc.data", check: checkWDBC},
+	// Sample scanner files that ship with pydicom 2.3.1 and nibabel 5.0.0 (MIT licence):
+	// test data without diagnostic labels, for reading DICOM and NIfTI (see medimg.SampleFile).
+	{Path: "samples/pydicom/CT_small.dcm", URL: pydicomURL + "CT_small.dcm",
+		SHA256: "3dd31e5cc835b3f2cdd46c9da1982f59251e78518fefa8163d914631c66437d6"},
+	{Path: "samples/pydicom/MR_small.dcm", URL: pydicomURL + "MR_small.dcm",
+		SHA256: "3f27d1c22f1a66e80d7bb7c911e8610fd0bb70325a76746a7adb1c0ddefcf2bb"},
+	{Path: "samples/pydicom/CT2/17106", URL: pydicomURL + "dicomdirtests/77654033/CT2/17106",
+		SHA256: "678df720411e86df67031c28e16192cd31e2062a3f090d657b9f16ce86db3f1d"},
+	{Path: "samples/pydicom/CT2/17136", URL: pydicomURL + "dicomdirtests/77654033/CT2/17136",
+		SHA256: "5b2d0734bfd387e93aea75cf5cdb73a5670cf5914937de636ff69ef5dc720573"},
+	{Path: "samples/pydicom/CT2/17166", URL: pydicomURL + "dicomdirtests/77654033/CT2/17166",
+		SHA256: "049b221c9b2ee9a4bdd843dddf561dce1db9ad1924f1b83d87bc3c6e74cc9ab7"},
+	{Path: "samples/pydicom/CT2/17196", URL: pydicomURL + "dicomdirtests/77654033/CT2/17196",
+		SHA256: "e4796e51480a8c73ed717c3300d7384ec92d63e6322edd080d33665ab37365f0"},
+	{Path: "samples/nibabel/anatomical.nii", URL: nibabelURL + "anatomical.nii",
+		SHA256: "1c089f37b6597a38bb4157a1e1b3f7f13f1bc9d4e7a8cfdfaf91d85cd8f66594"},
+	{Path: "samples/nibabel/example4d.nii.gz", URL: nibabelURL + "example4d.nii.gz",
+		SHA256: "42097dfbab9d2a036b41ae5c97a359591cf2cf5c3f8dc6ca6455c0b8a7f22696"},
 }
 
 // Sources lists the data files the loaders know, with their canonical URLs. Other

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // ErrEmpty is returned (wrapped) when a metric gets no examples.
@@ -50,6 +51,9 @@ func checkLen(what string, n1 int, name2 string, n2 int) error {
 }
 
 func singular(s string) string {
+	if strings.HasSuffix(s, "ies") {
+		return s[:len(s)-3] + "y" // probabilities → probability
+	}
 	if len(s) > 1 && s[len(s)-1] == 's' {
 		return s[:len(s)-1]
 	}
