@@ -134,6 +134,8 @@ func (c *Config) BalancedClassWeights() *Config { c.s.Balanced, c.s.ClassWeights
 // kept either way. The monitor is train_loss or a validation metric the task has (val_loss;
 // val_accuracy and val_auc for classification, val_auc for multi-label, val_rmse for
 // regression); Fit refuses a validation metric when the split has no validation part.
+// For multi-label, val_auc is the mean AUC over the targets with both classes among their
+// known (non-NaN) labels, as eval.MultiLabelReport.MacroAUC.
 func (c *Config) EarlyStopping(monitor string, patience int) *Config {
 	c.s.Monitor, c.s.Patience, c.monitorBy = monitor, patience, "EarlyStopping"
 	return c
