@@ -26,9 +26,24 @@
 //     its multi-class form) weigh each example, like scikit-learn's sample_weight.
 //   - Regression: [RMSE], [MAE], [R2]; ordinal agreement: [CohenKappa] and
 //     [QuadraticWeightedKappa].
+//   - Multi-label: [ClassifyMultiLabel] takes 0/1/NaN labels (NaN = missing, masked per
+//     task) and gives per-task AUC, AP, sensitivity and specificity, macro averages over
+//     the tasks with both classes (the others listed in Excluded) and micro averages over
+//     the labelled cells. Its MacroAUC is what mlkit/train reports as val_auc for a
+//     multi-label task.
 //   - Uncertainty: seeded percentile [Bootstrap] confidence intervals for any metric.
 //   - Operating points: [ThresholdForSensitivity], [ThresholdForSpecificity],
 //     [YoudenThreshold] and [AtThreshold].
+//   - Subgroups: [Subgroups] evaluates AUC, sensitivity, specificity, accuracy (and
+//     balanced accuracy, PPV, NPV) per group (sex, age band, site) with seeded bootstrap
+//     intervals resampled within group × class, each group's gap to the overall value
+//     with an interval of the gap and a Disparity flag when it excludes 0; groups with
+//     too few positives or negatives get a note instead of an interval. The
+//     [SubgroupReport] prints as text or HTML and has a Headline map.
+//   - Decision curves: [DecisionCurveAnalysis] gives the net benefit TP/n − FP/n ·
+//     pt/(1−pt) (Vickers & Elkin 2006) of the model, of treating all and of treating none
+//     over threshold probabilities ([DefaultThresholdGrid] 0.01..0.99, or [ThresholdGrid]);
+//     [NetBenefit] at one threshold.
 //   - Reports: [Classify] (per-class probabilities), [ClassifyBinary] (one probability per
 //     example) and [Regress] gather the above into a [Report] or
 //     [RegressionReport] that prints as text (String) or as an HTML table (HTML), and
