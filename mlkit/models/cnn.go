@@ -404,9 +404,12 @@ func (c *CNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
 			window = fmt.Sprintf("%d×%d", bl.Kernel, bl.Kernel)
 		}
 		if bl.BatchNorm {
-			x = batchNorm(b, scope.In("batch_norm"), x, momentum, 1e-3)
+			x = batchNorm(b.forBatchNorm(), scope.In("batch_norm"), x, momentum, 1e-3)
 		}
 		x = activation.Apply(act, x)
+		if i == len(c.Blocks)-1 {
+			b.RecordFeatureMap(x)
+		}
 		desc := fmt.Sprintf("conv%dd_%d (%d, %s, %s", c.SpatialDims, i, bl.Filters, window, c.ActivationN)
 		if bl.BatchNorm {
 			desc += ", batch norm"

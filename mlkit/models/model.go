@@ -43,6 +43,12 @@ type Builder struct {
 	layers    []LayerInfo
 	claims    []string
 	attention []*graph.Node
+
+	// BatchNormInference keeps batch normalization in inference mode (moving averages, never
+	// updated) even when Training is set: with it, Training turns on dropout alone, as
+	// Monte-Carlo dropout needs.
+	BatchNormInference bool
+	featureMap         *graph.Node
 }
 
 // LayerInfo is one row of a model Summary.
@@ -140,4 +146,25 @@ func Unmarshal(raw []byte) (Model, error) {
 		return nil, fmt.Errorf("models: reading %s configuration: %w", env.Kind, err)
 	}
 	return m, nil
+}
+
+// RecordFeatureMap keeps the feature maps of a convolutional model's last convolution block
+// ([batch, positions..., channels], after the activation) for Grad-CAM. Each call replaces the
+// previous one, so the last block recorded wins. Fetch it together with the model output, as
+// for RecordAttention.
+func (b *Builder) RecordFeatureMap(x *graph.Node) { b.featureMap = x }
+
+// FeatureMap returns the feature maps recorded by RecordFeatureMap, or nil for models without
+// convolutions.
+func (b *Builder) FeatureMap() *graph.Node { return b.featureMap }
+
+// forBatchNorm is the builder batch normalization sees: b, or under BatchNormInference a copy
+// not in training mode.
+func (b *Builder) forBatchNorm() *Builder {
+	if !b.Training || !b.BatchNormInference {
+		return b
+	}
+	c := *b
+	c.Training = false
+	return &c
 }
