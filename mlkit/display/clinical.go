@@ -146,7 +146,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 	}
 	pad := math.Max(0.05*(hi-lo), 0.02)
 	p.X.Min, p.X.Max = lo-pad, hi+pad
-	p.Legend.Top = true
+	p.Legend.Top, p.Legend.Left = false, true
 	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+34*n+17*entries), nil
 }
 
@@ -218,13 +218,48 @@ func DecisionCurve(curves ...*eval.DecisionCurve) (*Figure, error) {
 	}
 	p.Legend.Add("treat all", all)
 	p.Legend.Add("treat none", none)
-	// Net benefit falls as the threshold rises: the top right stays clear.
-	p.Legend.Top = true
+	// The model and treat-all curves start high on the left and treat-all falls below zero
+	// on the right, so the space under them at the bottom left stays clear.
+	p.Legend.Top, p.Legend.Left = false, true
 	if x1 <= x0 { // a single threshold
 		x0, x1 = x0-0.01, x1+0.01
 	}
 	p.X.Min, p.X.Max = x0, x1
 	p.Y.Max = 1.05 * top
 	p.Y.Min = math.Min(-0.05*top, math.Max(bottom, -0.25*top))
+	return newFigure([]*plot.Plot{p}, 1).Size(620, 480), nil
+}
+
+// Referral plots a selective-prediction curve (eval.Selective or eval.SelectiveBinary):
+// accuracy, and sensitivity and specificity when the curve has them, on the cases the model
+// keeps, against the share of cases kept when the least certain are referred first.
+func Referral(c *eval.SelectiveCurve) (*Figure, error) {
+	if c == nil || len(c.Coverage) == 0 || len(c.Accuracy) != len(c.Coverage) {
+		return nil, fmt.Errorf("display: Referral needs a curve from eval.Selective or eval.SelectiveBinary")
+	}
+	p := newPlot("Referral curve: least certain cases referred first", "share of cases kept by the model", "on the kept cases")
+	series := []struct {
+		name string
+		y    []float64
+	}{{"accuracy", c.Accuracy}, {"sensitivity", c.Sensitivity}, {"specificity", c.Specificity}}
+	for i, s := range series {
+		if len(s.y) != len(c.Coverage) || !slices.ContainsFunc(s.y, isFinite) {
+			continue
+		}
+		var xs, ys []float64
+		for j, v := range s.y {
+			if isFinite(v) {
+				xs, ys = append(xs, c.Coverage[j]), append(ys, v)
+			}
+		}
+		l, err := newLine(xs, ys, seriesColor(i), false)
+		if err != nil {
+			return nil, fmt.Errorf("display: referral curve %s: %w", s.name, err)
+		}
+		p.Add(l)
+		p.Legend.Add(s.name, l)
+	}
+	p.Legend.Top = false
+	p.X.Min, p.X.Max = 0, 1
 	return newFigure([]*plot.Plot{p}, 1).Size(620, 480), nil
 }

@@ -217,3 +217,18 @@ func TestDecisionCurveErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestReferral(t *testing.T) {
+	c, err := eval.SelectiveBinary([]int{1, 0, 1, 0, 1, 0}, []int{1, 0, 0, 0, 1, 1}, []float64{0.1, 0.2, 0.9, 0.3, 0.2, 0.8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig, err := Referral(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "referral", fig)
+	if _, err := Referral(&eval.SelectiveCurve{}); err == nil {
+		t.Error("an empty curve was plotted")
+	}
+}
