@@ -79,3 +79,18 @@ func (d *Dataset) SelectTargets(names ...string) (*Dataset, error) {
 	}
 	return out, nil
 }
+
+// TargetMatrix returns Y as one row of NumTargets() values per example, as float64 with NaN
+// kept for missing labels: the layout eval.ClassifyMultiLabel and eval.Regress take.
+func (d *Dataset) TargetMatrix() [][]float64 {
+	k := d.NumTargets()
+	out := make([][]float64, d.Len())
+	for i := range out {
+		row := make([]float64, k)
+		for j := range row {
+			row[j] = float64(d.Y[i*k+j])
+		}
+		out[i] = row
+	}
+	return out
+}

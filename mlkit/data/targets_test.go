@@ -116,3 +116,12 @@ func TestSelectTargetsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTargetMatrix(t *testing.T) {
+	nan := float32(math.NaN())
+	d := &Dataset{Name: "toy", Task: MultiLabel, Shape: []int{1}, X: []float32{0, 1}, Y: []float32{1, nan, 0, 1}, Targets: []string{"a", "b"}}
+	m := d.TargetMatrix()
+	if len(m) != 2 || m[0][0] != 1 || !math.IsNaN(m[0][1]) || m[1][0] != 0 || m[1][1] != 1 {
+		t.Errorf("TargetMatrix = %v", m)
+	}
+}
