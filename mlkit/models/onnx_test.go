@@ -95,6 +95,7 @@ func ortCases() []ortCase {
 		{"strided cnn", CNN(4, 8).Kernel(3).Stride(2).Done(), data.Binary, 1, imageBatch(4, 28, 28)},
 		{"strided cnn1d", CNN1D(8).Stride(2).Done(), data.Binary, 1, signalBatch(4, 32, 2)},
 		{"transformer", Transformer().Dim(16).Heads(2).Blocks(1).FeedForward(32).Done(), data.Binary, 1, tokenBatch(4, 12, 10)},
+		{"gnn", GNN(8).Layers(2).Done(), data.Binary, 1, signalBatch(4, 6, 10)}, // [atoms 6, features 4 + atoms 6]
 	}
 }
 
