@@ -45,4 +45,34 @@
 // and shapes, so a later Fit compares data without reading it) and a gzip stream in which
 // columns with few distinct values (pixels, labels, masks, token ids) are stored as 1- or
 // 2-byte palette indices. Runs written before this format (plain gob) still open.
+//
+// # Cross-validation
+//
+// CrossValidate trains one ordinary run per fold of data.Folds, under a parent directory:
+//
+//	// cell: cross-validate
+//	folds, err := data.Folds(d, 5).Stratified().Seed(42).Done()
+//	res, err := train.CrossValidate("wdbc-cv", models.MLP(32).Done(), folds).
+//		Configure(func(c *train.Config) *train.Config { return c.Epochs(40).EarlyStopping("val_auc", 5) }).
+//		Prepare(func(s *data.Split) *data.Split { return data.FitStandardizer(s.Train).ApplySplit(s) }).
+//		Done().Fit(d)
+//
+//	// cell: evaluate
+//	res, err := train.OpenCV("wdbc-cv") // res.String(), res.HTML(), res.Headline()
+//
+// Fold K is the run RUNDIR/NAME/fold-K (train.Open("wdbc-cv/fold-2") reopens its model), with
+// the fold's held-out examples as its Test part. Its Val part, for early stopping and the best
+// epoch, is a seeded (Config.Seed), stratified fifth of the fold's training part (ValFraction;
+// whole groups with Groups), never the held-out fold. Because every fold is a run, running the
+// cell again reopens finished folds and resumes an interrupted one; RUNDIR/NAME/cv.json records
+// the folds and their held-out predictions, which is all OpenCV reads. The result has each
+// fold's metrics (eval: accuracy, balanced accuracy, AUC — macro one-vs-rest for more than two
+// classes — and Brier score; RMSE, MAE and R² for regression), their mean ± SD, and the pooled
+// out-of-fold predictions (one per example, in the data set's order; the mean over repetitions
+// with Repeats) evaluated with 95% bootstrap intervals.
+//
+// NestedCrossValidate chooses among Candidates (model and options) honestly: on each outer
+// training part, inner folds compare the candidates by a metric (Select), and the best is
+// trained on that part and tested once on the outer fold. Each fold reports its choice; the
+// estimate is that of the whole selection procedure. Multi-label tasks are not supported yet.
 package train
