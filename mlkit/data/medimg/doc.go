@@ -47,5 +47,8 @@
 // # Into mlkit
 //
 // SlicesFromVolume and SlicesFromNIfTI build a data.Dataset of 2-D slices of Shape
-// [h, w, 1], windowed or min-max scaled to [0,1].
+// [h, w, 1], windowed or min-max scaled to [0,1], optionally centre-cropped and resized
+// (bilinear) to the size a network expects. Volume.Planes and NIfTI.Planes give the three
+// orthogonal planes for display.ImageGrid. SampleFile finds pydicom's and nibabel's sample
+// files. 3-D patches are not offered: mlkit's convolutions are 1-D and 2-D.
 package medimg

@@ -12,18 +12,20 @@ import (
 // SliceBuilder turns a 3-D volume into a data.Dataset of 2-D slices, each of Shape
 // [h, w, 1]; configure it and finish with Done.
 type SliceBuilder struct {
-	name    string
-	dims    [3]int
-	at      func(i0, i1, i2 int) float32
-	axis    int
-	mode    int // 0 automatic, 1 window, 2 min-max, 3 none
-	center  float64
-	width   float64
-	invert  bool
-	task    data.Task
-	classes []string
-	y       []float32
-	err     error
+	name             string
+	dims             [3]int
+	at               func(i0, i1, i2 int) float32
+	axis             int
+	mode             int // 0 automatic, 1 window, 2 min-max, 3 none
+	cropH, cropW     int
+	resizeH, resizeW int
+	center           float64
+	width            float64
+	invert           bool
+	task             data.Task
+	classes          []string
+	y                []float32
+	err              error
 }
 
 // SlicesFromVolume slices a DICOM series. Axes are the Volume's: 0 slices (the default),
@@ -88,6 +90,66 @@ func (b *SliceBuilder) Labels(task data.Task, classes []string, y []float32) *Sl
 	return b
 }
 
+// Crop keeps the central h × w pixels of each slice (before any Resize), e.g. to drop the
+// air around a head; a slice smaller than that is an error.
+func (b *SliceBuilder) Crop(h, w int) *SliceBuilder {
+	if h < 1 || w < 1 {
+		b.err = fmt.Errorf("medimg: crop %d×%d; expected a positive height and width", h, w)
+	}
+	b.cropH, b.cropW = h, w
+	return b
+}
+
+// Resize samples each slice (after Crop) at h × w pixels with bilinear interpolation, e.g.
+// 28 × 28 to feed a network trained on MedMNIST-sized images.
+func (b *SliceBuilder) Resize(h, w int) *SliceBuilder {
+	if h < 1 || w < 1 || h > 4096 || w > 4096 {
+		b.err = fmt.Errorf("medimg: resize to %d×%d; expected 1 to 4096 pixels each way", h, w)
+	}
+	b.resizeH, b.resizeW = h, w
+	return b
+}
+
+// reshape crops and resizes n slices of h × w, as configured.
+func (b *SliceBuilder) reshape(x []float32, n, h, w int) ([]float32, int, int, error) {
+	if b.cropH > 0 {
+		if b.cropH > h || b.cropW > w {
+			return nil, 0, 0, fmt.Errorf("medimg: %s: crop %d×%d is larger than the %d×%d slices", b.name, b.cropH, b.cropW, h, w)
+		}
+		top, left := (h-b.cropH)/2, (w-b.cropW)/2
+		out := make([]float32, 0, n*b.cropH*b.cropW)
+		for s := range n {
+			for i := top; i < top+b.cropH; i++ {
+				row := x[(s*h+i)*w:]
+				out = append(out, row[left:left+b.cropW]...)
+			}
+		}
+		x, h, w = out, b.cropH, b.cropW
+	}
+	if b.resizeH > 0 && (b.resizeH != h || b.resizeW != w) {
+		H, W := b.resizeH, b.resizeW
+		out := make([]float32, n*H*W)
+		for s := range n {
+			src := x[s*h*w : (s+1)*h*w]
+			for y := range H {
+				sy := math.Max(0, (float64(y)+0.5)*float64(h)/float64(H)-0.5)
+				y0 := min(int(sy), h-1)
+				y1, fy := min(y0+1, h-1), sy-float64(y0)
+				for c := range W {
+					sx := math.Max(0, (float64(c)+0.5)*float64(w)/float64(W)-0.5)
+					x0 := min(int(sx), w-1)
+					x1, fx := min(x0+1, w-1), sx-float64(x0)
+					top := (1-fx)*float64(src[y0*w+x0]) + fx*float64(src[y0*w+x1])
+					bot := (1-fx)*float64(src[y1*w+x0]) + fx*float64(src[y1*w+x1])
+					out[(s*H+y)*W+c] = float32((1-fy)*top + fy*bot)
+				}
+			}
+		}
+		x, h, w = out, H, W
+	}
+	return x, h, w, nil
+}
+
 // Done builds the data set.
 func (b *SliceBuilder) Done() (*data.Dataset, error) {
 	if b.err != nil {
@@ -139,6 +201,10 @@ func (b *SliceBuilder) Done() (*data.Dataset, error) {
 		for i, v := range x {
 			x[i] = float32((float64(v) - lo) * scale)
 		}
+	}
+	x, h, w, err := b.reshape(x, n, h, w)
+	if err != nil {
+		return nil, err
 	}
 	d := &data.Dataset{Name: b.name, X: x, Shape: []int{h, w, 1}, Task: b.task, Classes: b.classes}
 	if b.y == nil {

@@ -44,3 +44,52 @@ func TestSlicesFromVolumeWindow(t *testing.T) {
 		t.Errorf("windowed %v", x)
 	}
 }
+
+func TestSlicesCropResize(t *testing.T) {
+	// A 6 × 4 × 2 ramp (each voxel's value is its x index), cut into 2 slices across z.
+	img := &NIfTI{Path: "ramp", Shape: []int{6, 4, 2}, Data: make([]float32, 48)}
+	for k := range 2 {
+		for j := range 4 {
+			for i := range 6 {
+				img.Data[i+6*(j+4*k)] = float32(i)
+			}
+		}
+	}
+	plain, err := SlicesFromNIfTI(img).Axis(2).Raw().Done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, w := plain.Shape[0], plain.Shape[1]
+	cropped, err := SlicesFromNIfTI(img).Axis(2).Raw().Crop(h-2, w-2).Done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cropped.Shape[0] != h-2 || cropped.Shape[1] != w-2 || cropped.Len() != 2 {
+		t.Fatalf("cropped shape %v × %d, want [%d %d 1] × 2", cropped.Shape, cropped.Len(), h-2, w-2)
+	}
+	// The centre crop drops one pixel on every side.
+	if got, want := cropped.Example(0)[0], plain.Example(0)[w+1]; got != want {
+		t.Errorf("crop's first pixel %v, want the original's (1,1) = %v", got, want)
+	}
+	big, err := SlicesFromNIfTI(img).Axis(2).Raw().Resize(2*h, 2*w).Done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := big.Example(1)
+	lo, hi := ex[0], ex[0]
+	for _, v := range ex {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	// Bilinear resampling stays within the original range and keeps both ends.
+	pl := plain.Example(1)
+	plo, phi := pl[0], pl[0]
+	for _, v := range pl {
+		plo, phi = min(plo, v), max(phi, v)
+	}
+	if lo != plo || hi != phi || big.Shape[0] != 2*h || big.Shape[1] != 2*w {
+		t.Errorf("resized range %v–%v shape %v, want %v–%v and [%d %d 1]", lo, hi, big.Shape, plo, phi, 2*h, 2*w)
+	}
+	if _, err := SlicesFromNIfTI(img).Axis(2).Crop(h+1, 1).Done(); err == nil {
+		t.Error("a crop larger than the slice was accepted")
+	}
+}
