@@ -7,6 +7,7 @@
 //	medgo run       execute notebooks headless through the Jupyter client, with a results table
 //	medgo lab       start Jupyter on 127.0.0.1 with token authentication
 //	medgo book      write a static HTML book of executed notebooks
+//	medgo report    write a trained run's model report into its directory
 //
 // Run "medgo COMMAND -h" for a command's flags.
 package main
@@ -28,6 +29,7 @@ var commands = []command{
 	{"run", "execute notebooks headless and print a results table", cmdRun},
 	{"lab", "start Jupyter on 127.0.0.1 with token authentication", cmdLab},
 	{"book", "build a static HTML book of the executed notebooks", cmdBook},
+	{"report", "write a trained run's model report (HTML and Markdown) into its directory", cmdReport},
 	{kernelCommand, "run GoNB for Jupyter (the kernelspec's command; not for direct use)", cmdKernel},
 	{watchCommand, "medgo kernel's watchdog (not for direct use)", cmdKernelWatch},
 }

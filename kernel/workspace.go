@@ -41,68 +41,96 @@ func cellWorkspaceCheck(root, goBin string, kernel map[string]string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "medgo-cell-check-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-
-	env := mergeEnv(os.Environ(), kernel)
-	run := func(args ...string) error {
-		cmd := exec.Command(goBin, args...)
-		cmd.Dir, cmd.Env = dir, env
-		var buf bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &buf, &buf
-		if err := cmd.Run(); err != nil {
-			return cellCheckError(root, "go "+strings.Join(args, " "), buf.String())
-		}
-		return nil
-	}
-	if err := run("mod", "init", "medgo_cell_check"); err != nil {
-		return err
-	}
-	if err := run("work", "init"); err != nil {
-		return err
-	}
-	if err := run("work", "use", ".", root); err != nil {
-		return err
-	}
-	// GoNB's %goworkfix adds this rule, so that go get never looks the checkout's module up.
-	gomod := filepath.Join(dir, "go.mod")
-	f, err := os.OpenFile(gomod, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(f, "\nreplace %s => %s\n", modulePath, root)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
 	var cell strings.Builder
 	cell.WriteString("package main\n\nimport (\n")
 	for _, p := range append(pkgs, gonbPackage+"/gonbui") {
 		fmt.Fprintf(&cell, "\t_ %q\n", p)
 	}
 	cell.WriteString(")\n\nfunc main() {}\n")
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(cell.String()), 0o644); err != nil {
+	ws, err := newCellWorkspace(root, goBin, kernel, "medgo_cell_check", cell.String())
+	if err != nil {
 		return err
 	}
-	if err := run("get"); err != nil {
-		return err
-	}
+	defer ws.remove()
 	for _, tags := range cellBuildTags {
 		args := []string{"list", "-deps"}
 		if tags != "" {
 			args = append(args, "-tags", tags)
 		}
-		if err := run(append(args, ".")...); err != nil {
+		if _, err := ws.run(append(args, ".")...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// cellWorkspace is a temporary module built the way GoNB builds a notebook's: the
+// checkout in its Go workspace, and a main.go that uses mlkit as a cell would.
+type cellWorkspace struct {
+	dir, root, goBin string
+	env              []string
+}
+
+// newCellWorkspace creates the workspace GoNB builds for a notebook (go mod init, go work
+// use of the checkout, a replace rule for it), writes mainGo and runs what GoNB runs before
+// compiling (go get), all with the kernel's environment (GOPROXY=off).
+func newCellWorkspace(root, goBin string, kernel map[string]string, module, mainGo string) (*cellWorkspace, error) {
+	dir, err := os.MkdirTemp("", "medgo-cell-*")
+	if err != nil {
+		return nil, err
+	}
+	ws := &cellWorkspace{dir: dir, root: root, goBin: goBin, env: mergeEnv(os.Environ(), kernel)}
+	if err := ws.init(module, mainGo); err != nil {
+		ws.remove()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (ws *cellWorkspace) init(module, mainGo string) error {
+	if _, err := ws.run("mod", "init", module); err != nil {
+		return err
+	}
+	if _, err := ws.run("work", "init"); err != nil {
+		return err
+	}
+	if _, err := ws.run("work", "use", ".", ws.root); err != nil {
+		return err
+	}
+	// GoNB's %goworkfix adds this rule, so that go get never looks the checkout's module up.
+	gomod := filepath.Join(ws.dir, "go.mod")
+	f, err := os.OpenFile(gomod, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "\nreplace %s => %s\n", modulePath, ws.root)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(ws.dir, "main.go"), []byte(mainGo), 0o644); err != nil {
+		return err
+	}
+	_, err = ws.run("get")
+	return err
+}
+
+// run runs the go command in the workspace and returns its combined output; a failure is
+// explained by cellCheckError.
+func (ws *cellWorkspace) run(args ...string) (string, error) {
+	cmd := exec.Command(ws.goBin, args...)
+	cmd.Dir, cmd.Env = ws.dir, ws.env
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Run(); err != nil {
+		return buf.String(), cellCheckError(ws.root, "go "+strings.Join(args, " "), buf.String())
+	}
+	return buf.String(), nil
+}
+
+func (ws *cellWorkspace) remove() { os.RemoveAll(ws.dir) }
 
 // mlkitPackages lists the checkout's mlkit packages, as cells import them: every directory
 // under mlkit/ with a non-test Go file, but internal ones. It reads the tree, not go list, which would need the

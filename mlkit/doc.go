@@ -11,6 +11,8 @@
 //   - eval: clinical metrics with confidence intervals, curves and reports.
 //   - explain: saliency maps, attention maps and permutation importance.
 //   - display: HTML tables and plots for notebooks (text elsewhere).
+//   - report: a run's model report (data, splits, training, test metrics with intervals,
+//     calibration, subgroups, decision curve, limits), as HTML and Markdown.
 //
 // Lower packages never import higher ones: data knows nothing of models, models
 // nothing of training, and display only draws what the others computed.

@@ -123,6 +123,34 @@ func (t *Table) Text() string {
 	return strings.Join(t.Lines(), "\n") + "\n"
 }
 
+// Markdown renders the table in GitHub-flavoured Markdown, each column aligned as in Text.
+// Pipes and newlines inside cells are escaped so that a cell never splits the row.
+func (t *Table) Markdown() string {
+	esc := strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ")
+	var b strings.Builder
+	row := func(r []string) {
+		b.WriteString("|")
+		for j := range t.Header {
+			b.WriteString(" " + esc.Replace(cell(r, j)) + " |")
+		}
+		b.WriteString("\n")
+	}
+	row(t.Header)
+	b.WriteString("|")
+	for j := range t.Header {
+		if t.right(j) {
+			b.WriteString("---:|")
+		} else {
+			b.WriteString("---|")
+		}
+	}
+	b.WriteString("\n")
+	for _, r := range t.Rows {
+		row(r)
+	}
+	return b.String()
+}
+
 // HTMLStyle is the markup of an HTML table. Its fields keep the markup each output already
 // had (inline styles for self-contained tables, bare tables that the book's CSS styles), so
 // saved notebooks and the pages built from them look as before.

@@ -128,3 +128,11 @@ func TestTableHTML(t *testing.T) {
 		t.Errorf("HTML() with a spanning foot =\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestTableMarkdown(t *testing.T) {
+	tb := Table{Header: []string{"metric", "value"}, Right: FirstLeft(2), Rows: [][]string{{"a|b", "1"}, {"two\nlines"}}}
+	want := "| metric | value |\n|---|---:|\n| a\\|b | 1 |\n| two lines |  |\n"
+	if got := tb.Markdown(); got != want {
+		t.Errorf("Markdown() = %q, want %q", got, want)
+	}
+}
