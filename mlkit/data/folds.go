@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 )
@@ -51,7 +52,9 @@ func (f Fold) Split(d *Dataset) *Split {
 // dealt into k folds whose sizes differ by at most one. The options combine:
 //
 //   - Stratified (or StratifyBy) keeps each class's share in every fold, like
-//     scikit-learn's StratifiedKFold;
+//     scikit-learn's StratifiedKFold; on a multi-label data set (or with
+//     StratifyMultiLabel) it spreads each target's positives evenly over the folds
+//     instead, by iterative stratification;
 //   - Groups keeps all examples of a group (patient, subject, site, molecular scaffold)
 //     in the same fold, like GroupKFold, so that no patient is in both the training and
 //     the validation part;
@@ -66,6 +69,8 @@ type FoldsBuilder struct {
 	repeats    int
 	stratified bool
 	labels     []int
+	multi      [][]float64 // StratifyMultiLabel: one row of 0, 1 or NaN per example
+	tasks      []string    // names of multi's columns, for errors
 	groups     []string
 }
 
@@ -83,8 +88,20 @@ func FoldsOf(n, k int) *FoldsBuilder {
 // Seed sets the seed of the shuffling (default 0). The same seed gives the same folds.
 func (b *FoldsBuilder) Seed(seed int64) *FoldsBuilder { b.seed = seed; return b }
 
-// Stratified stratifies by the data set's class labels (classification tasks only).
+// Stratified stratifies by the data set's class labels (classification tasks) or, for a
+// multi-label data set, by each target's positives (as StratifyMultiLabel with
+// d.TargetMatrix()).
 func (b *FoldsBuilder) Stratified() *FoldsBuilder { b.stratified = true; return b }
+
+// StratifyMultiLabel stratifies by several binary labels per example: labels[i][t] is 1
+// when example i has label t, 0 when it does not, and NaN when it is unknown (counted as
+// neither). Every fold then gets as near 1/k of each label's positives as the labels'
+// overlap allows, so that a rare finding is not missing from, or crowded into, some
+// validation folds, as it easily is with plain shuffling. See Done for the method.
+func (b *FoldsBuilder) StratifyMultiLabel(labels [][]float64) *FoldsBuilder {
+	b.stratified, b.multi, b.tasks = true, labels, nil
+	return b
+}
 
 // StratifyBy stratifies by the given labels, one per example. Any integers will do (they
 // are only compared), so a stratum can also be, say, class × sex.
@@ -132,13 +149,26 @@ func (b *FoldsBuilder) name() string {
 //     decides the order among groups of equal size;
 //   - stratified and grouped: groups are taken in the same order, and each goes to the
 //     fold where it best keeps every fold's share of every class near 1/k (the squared
-//     deviation, summed over classes), the emptier fold on ties.
+//     deviation, summed over classes), the emptier fold on ties;
+//   - multi-label (Stratified on a multi-label data set, or StratifyMultiLabel): iterative
+//     stratification (Sechidis, Tsoumakas and Vlahavas, 2011). Each fold is owed 1/k of
+//     every label's positives. The label with the fewest positives still unassigned is
+//     served first: each of its unassigned examples goes to the fold owed most of that
+//     label, then the fold owed most examples, then a seeded draw; the fold's debts for
+//     all of the example's labels go down. Examples with no positive label come last, each
+//     to the fold owed most examples. Rare labels are thus placed while every fold still
+//     has room for them. Without groups no fold may pass ⌈n/k⌉ examples (nor more than
+//     n mod k folds reach it), so fold sizes still differ by at most one; with Groups,
+//     whole groups are placed (largest first within a label), and sizes are balanced as
+//     well as the groups allow. Like the class check above, every label needs at least k
+//     positives and k negatives (with groups: in k groups each).
 func (b *FoldsBuilder) Done() ([]Fold, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
+	multi := b.multiLabels()
 	labels := b.labels
-	if b.stratified && labels == nil {
+	if b.stratified && labels == nil && multi == nil {
 		labels = b.d.Labels()
 	}
 	rng := newRand(b.seed)
@@ -151,6 +181,15 @@ func (b *FoldsBuilder) Done() ([]Fold, error) {
 	for r := range b.repeats {
 		assign := make([]int, b.n) // example → fold
 		switch {
+		case multi != nil:
+			var units [][]int
+			if b.groups != nil {
+				units = members
+			}
+			a := iterativeFolds(multi, units, b.k, rng)
+			for i := range assign {
+				assign[i] = a[i]
+			}
 		case b.groups == nil:
 			order := rng.Perm(b.n)
 			if labels != nil {
@@ -197,13 +236,16 @@ func (b *FoldsBuilder) check() error {
 	if b.repeats < 1 || b.repeats > MaxRepeats {
 		return fmt.Errorf("%s: %d repeats; pass 1..%d (MaxRepeats), e.g. 10 for 10 × %d-fold", name, b.repeats, MaxRepeats, b.k)
 	}
-	if b.stratified && b.labels == nil {
+	if b.stratified && b.labels == nil && b.multi == nil {
 		if b.d == nil {
-			return fmt.Errorf("%s: Stratified needs a Dataset's labels; with FoldsOf, pass the labels with StratifyBy", name)
+			return fmt.Errorf("%s: Stratified needs a Dataset's labels; with FoldsOf, pass the labels with StratifyBy (or StratifyMultiLabel)", name)
 		}
-		if !b.d.Task.IsClassification() {
+		if !b.d.Task.IsClassification() && b.d.Task != MultiLabel {
 			return fmt.Errorf("%s: Stratified needs class labels but the task is %v; stratify by binned targets with StratifyBy, or drop Stratified", name, b.d.Task)
 		}
+	}
+	if b.labels != nil && b.multi != nil {
+		return fmt.Errorf("%s: both StratifyBy and StratifyMultiLabel were given; keep one (StratifyMultiLabel for several 0/1 labels per example)", name)
 	}
 	if b.labels != nil && len(b.labels) != b.n {
 		return fmt.Errorf("%s: %d stratification labels for %d examples; pass one label per example", name, len(b.labels), b.n)
@@ -218,6 +260,15 @@ func (b *FoldsBuilder) check() error {
 			}
 		}
 	}
+	if b.groups != nil {
+		_, members := groupIndex(b.groups)
+		if b.k > len(members) {
+			return fmt.Errorf("%s: k = %d folds but only %d groups; a group is never split, so use k <= %d (or more groups)", name, b.k, len(members), len(members))
+		}
+	}
+	if multi := b.multiLabels(); multi != nil {
+		return checkMultiLabels(name, multi, b.taskNames(), b.groups, b.n, b.k)
+	}
 	labels := b.labels
 	if b.stratified && labels == nil {
 		labels = b.d.Labels()
@@ -228,14 +279,228 @@ func (b *FoldsBuilder) check() error {
 		}
 		return nil
 	}
-	_, members := groupIndex(b.groups)
-	if b.k > len(members) {
-		return fmt.Errorf("%s: k = %d folds but only %d groups; a group is never split, so use k <= %d (or more groups)", name, b.k, len(members), len(members))
-	}
 	if labels != nil {
 		return checkClassSizes(name, labels, b.groups, b.k, b.d)
 	}
 	return nil
+}
+
+// multiLabels returns the multi-label matrix to stratify by, or nil when the folds are not
+// multi-label stratified.
+func (b *FoldsBuilder) multiLabels() [][]float64 {
+	if b.multi != nil {
+		return b.multi
+	}
+	if b.stratified && b.labels == nil && b.d != nil && b.d.Task == MultiLabel {
+		return b.d.TargetMatrix()
+	}
+	return nil
+}
+
+// taskNames names the multi-label columns in errors: the data set's targets, when the
+// labels are the data set's.
+func (b *FoldsBuilder) taskNames() []string {
+	if b.multi == nil && b.d != nil {
+		return b.d.Targets
+	}
+	return b.tasks
+}
+
+// checkMultiLabels requires one row of 0, 1 or NaN per example, all of one length, and every
+// label to have at least k positives and k negatives (with groups: in k distinct groups), so
+// that every validation fold can contain both, as checkClassSizes does for classes.
+func checkMultiLabels(name string, labels [][]float64, tasks []string, groups []string, n, k int) error {
+	if len(labels) != n {
+		return fmt.Errorf("%s: %d multi-label rows for %d examples; pass one row of labels per example", name, len(labels), n)
+	}
+	if n == 0 || len(labels[0]) == 0 {
+		return fmt.Errorf("%s: multi-label rows are empty; pass one value (0, 1 or NaN) per label", name)
+	}
+	T := len(labels[0])
+	task := func(t int) string {
+		if t < len(tasks) {
+			return fmt.Sprintf("%d (%q)", t, tasks[t])
+		}
+		return strconv.Itoa(t)
+	}
+	pos, neg := make([]int, T), make([]int, T)
+	seen := map[string]bool{}
+	for i, row := range labels {
+		if len(row) != T {
+			return fmt.Errorf("%s: multi-label row %d has %d values but row 0 has %d; pass one value per label in every row (NaN for an unknown one)", name, i, len(row), T)
+		}
+		for t, y := range row {
+			if y != 0 && y != 1 && !math.IsNaN(y) {
+				return fmt.Errorf("%s: label %s of example %d is %v; multi-label values must be 0, 1 or NaN (unknown)", name, task(t), i, y)
+			}
+			if math.IsNaN(y) {
+				continue
+			}
+			if groups != nil {
+				key := strconv.Itoa(t) + "\x00" + strconv.FormatFloat(y, 'g', -1, 64) + "\x00" + groups[i]
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+			}
+			if y == 1 {
+				pos[t]++
+			} else {
+				neg[t]++
+			}
+		}
+	}
+	unit := "examples"
+	if groups != nil {
+		unit = "groups"
+	}
+	for t := range T {
+		for _, c := range []struct {
+			class string
+			count int
+		}{{"positive", pos[t]}, {"negative", neg[t]}} {
+			if c.count < k {
+				return fmt.Errorf("%s: label %s has only %d %s %s, fewer than k = %d folds, so %d validation folds would have none and its AUC there would be undefined; use k <= %d, or leave the label out (data.SelectTargets)",
+					name, task(t), c.count, c.class, unit, k, k-c.count, max(c.count, 1))
+			}
+		}
+	}
+	return nil
+}
+
+// iterativeFolds assigns examples to k folds by iterative stratification of the positives
+// of each column of labels (see Done). units, when not nil, lists the examples of each
+// group, which are placed together; otherwise every example is its own unit and fold sizes
+// are capped so that they differ by at most one. It returns each example's fold.
+func iterativeFolds(labels [][]float64, units [][]int, k int, rng *rand.Rand) []int {
+	n, T := len(labels), len(labels[0])
+	capped := units == nil
+	if capped {
+		units = make([][]int, n)
+		for i := range units {
+			units[i] = []int{i}
+		}
+	}
+	// pos[u][t]: positives of label t in unit u.
+	pos := make([][]int, len(units))
+	total := make([]int, T)
+	for u, members := range units {
+		pos[u] = make([]int, T)
+		for _, i := range members {
+			for t, y := range labels[i] {
+				if y == 1 {
+					pos[u][t]++
+					total[t]++
+				}
+			}
+		}
+	}
+	// The seeded order in which units are visited; within a label, larger groups first,
+	// since they are the hardest to fit (the order of equal sizes stays seeded).
+	order := rng.Perm(len(units))
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(units[b]), len(units[a])) })
+
+	owedSize := make([]float64, k) // examples each fold is still owed
+	owed := make([][]float64, k)   // owed[f][t]: positives of label t fold f is still owed
+	for f := range k {
+		owedSize[f] = float64(n) / float64(k)
+		owed[f] = make([]float64, T)
+		for t := range T {
+			owed[f][t] = float64(total[t]) / float64(k)
+		}
+	}
+	size := make([]int, k)
+	q, r := n/k, n%k
+	full := 0 // folds at q+1 examples
+	room := func(f int) bool {
+		return !capped || size[f] < q || (size[f] == q && full < r)
+	}
+	remaining := slices.Clone(total)
+	assign := make([]int, len(units))
+	for u := range assign {
+		assign[u] = -1
+	}
+	place := func(u, label int) {
+		best := -1
+		ties := 0
+		for f := range k {
+			if !room(f) {
+				continue
+			}
+			c := 0
+			if best >= 0 {
+				c = compareOwed(owed, owedSize, f, best, label)
+			}
+			switch {
+			case best < 0 || c > 0:
+				best, ties = f, 1
+			case c == 0:
+				// Reservoir choice among equally owed folds, so that the seed decides.
+				ties++
+				if rng.IntN(ties) == 0 {
+					best = f
+				}
+			}
+		}
+		assign[u] = best
+		size[best] += len(units[u])
+		if capped && size[best] == q+1 {
+			full++
+		}
+		owedSize[best] -= float64(len(units[u]))
+		for t, c := range pos[u] {
+			owed[best][t] -= float64(c)
+			remaining[t] -= c
+		}
+	}
+	for {
+		label := -1
+		for t, c := range remaining {
+			if c > 0 && (label < 0 || c < remaining[label]) {
+				label = t
+			}
+		}
+		if label < 0 {
+			break
+		}
+		for _, u := range order {
+			if assign[u] < 0 && pos[u][label] > 0 {
+				place(u, label)
+			}
+		}
+	}
+	for _, u := range order {
+		if assign[u] < 0 {
+			place(u, -1)
+		}
+	}
+	out := make([]int, n)
+	for u, members := range units {
+		for _, i := range members {
+			out[i] = assign[u]
+		}
+	}
+	return out
+}
+
+// compareOwed orders folds f and g for a unit with a positive of label (-1: none): the fold
+// owed more of the label first, then the fold owed more examples. It returns +1 when f
+// comes first, -1 when g does, 0 on a tie.
+func compareOwed(owed [][]float64, owedSize []float64, f, g, label int) int {
+	const eps = 1e-9
+	if label >= 0 {
+		if d := owed[f][label] - owed[g][label]; d > eps {
+			return 1
+		} else if d < -eps {
+			return -1
+		}
+	}
+	if d := owedSize[f] - owedSize[g]; d > eps {
+		return 1
+	} else if d < -eps {
+		return -1
+	}
+	return 0
 }
 
 // checkClassSizes requires every class to reach k examples (or, with groups, k distinct

@@ -4,6 +4,7 @@ package data_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/medgo-lab/medgo/mlkit/data"
 )
@@ -77,4 +78,35 @@ func ExampleFoldsBuilder_Repeats() {
 	// repeat 1 fold 0: validation [3 5 8 10], 1 positive
 	// repeat 1 fold 1: validation [0 1 9 11], 1 positive
 	// repeat 1 fold 2: validation [2 4 6 7], 2 positive
+}
+
+func ExampleFoldsBuilder_StratifyMultiLabel() {
+	// Two findings per scan (NaN: not recorded). "nodule" is rare: shuffling alone could
+	// leave a validation fold without one, and its AUC there undefined.
+	nan := math.NaN()
+	labels := [][]float64{
+		{1, 0}, {0, 0}, {0, 1}, {0, 0}, {1, 0}, {0, nan},
+		{0, 1}, {1, 0}, {0, 0}, {nan, 1}, {0, 0}, {1, 0},
+	}
+	folds, err := data.FoldsOf(len(labels), 3).StratifyMultiLabel(labels).Seed(1).Done()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range folds {
+		effusion, nodule := 0, 0
+		for _, i := range f.Val {
+			if labels[i][0] == 1 {
+				effusion++
+			}
+			if labels[i][1] == 1 {
+				nodule++
+			}
+		}
+		fmt.Println(f.Index, len(f.Val), "examples:", effusion, "effusion,", nodule, "nodule")
+	}
+	// Output:
+	// 0 4 examples: 2 effusion, 1 nodule
+	// 1 4 examples: 1 effusion, 1 nodule
+	// 2 4 examples: 1 effusion, 1 nodule
 }
