@@ -26,6 +26,12 @@ type TaskMetrics struct {
 	// At the report's threshold; NaN when the task has no positives (sensitivity) or no
 	// negatives (specificity).
 	Sensitivity, Specificity float64
+
+	// Bootstrap intervals of AUC and AP with WithCI or WithBootstrap, from the same
+	// resamples of examples as the report's CI. Nil without them, for a task left out of the
+	// macro averages, and when more than half of the resamples lose one of the task's
+	// classes (a note then names the task).
+	AUCCI, APCI *CI
 }
 
 // MultiLabelReport is the evaluation of a multi-label classifier, built by
@@ -43,6 +49,10 @@ type MultiLabelReport struct {
 	Threshold float64
 
 	PerTask []TaskMetrics
+
+	// ROC holds each task's ROC curve on its labelled examples, in the order of Tasks
+	// (Label set to the task's name); nil for a task without both classes.
+	ROC []*ROCCurve
 
 	MacroAUC, MacroAP float64 // NaN when no task has both classes
 	MicroAUC, MicroAP float64 // NaN when the pooled labels lack a class (AUC) or positives (AP)
@@ -136,15 +146,20 @@ func ClassifyMultiLabel(labels [][]float64, probs [][]float64, tasks []string, o
 			m.Sensitivity, m.Specificity = op.Sensitivity, op.Specificity
 			m.AP, _ = AveragePrecision(cells.labels, cells.scores)
 		}
+		var roc *ROCCurve
 		if auc, err := AUC(cells.labels, cells.scores); err == nil {
 			m.AUC = auc
 			aucSum += m.AUC
 			apSum += m.AP
 			d.included = append(d.included, t)
+			if roc, err = ROC(cells.labels, cells.scores); err == nil {
+				roc.Label = tasks[t]
+			}
 		} else {
 			r.Excluded = append(r.Excluded, tasks[t])
 		}
 		r.PerTask = append(r.PerTask, m)
+		r.ROC = append(r.ROC, roc)
 	}
 	r.MacroAUC = safeDiv(aucSum, float64(len(d.included)))
 	r.MacroAP = safeDiv(apSum, float64(len(d.included)))
@@ -197,8 +212,37 @@ func ClassifyMultiLabel(labels [][]float64, probs [][]float64, tasks []string, o
 			return nil, err
 		}
 		r.CI = cis
+		r.taskIntervals(d, *o.bootstrap)
 	}
 	return r, nil
+}
+
+// taskIntervals sets the AUC and AP intervals of the tasks in the macro averages. Each task
+// is bootstrapped on its own, so that a rare task whose resamples often lack a positive
+// loses only its own interval, not the report's; the resamples are the same as the macro
+// ones (same seed and count), since resample r depends only on them.
+func (r *MultiLabelReport) taskIntervals(d *multiLabelData, cfg BootstrapConfig) {
+	var unstable []string
+	for _, t := range d.included {
+		cells := &d.tasks[t]
+		cis, err := BootstrapMetrics(r.N, func(idx []int) (map[string]float64, error) {
+			rc := cells.counts(multiplicities(r.N, idx))
+			if rc.pos == 0 || rc.neg == 0 {
+				return map[string]float64{"auc": math.NaN(), "ap": math.NaN()}, nil
+			}
+			return map[string]float64{"auc": rc.auc(), "ap": rc.ap()}, nil
+		}, cfg)
+		if err != nil {
+			unstable = append(unstable, strconv.Quote(r.Tasks[t]))
+			continue
+		}
+		auc, ap := cis["auc"], cis["ap"]
+		r.PerTask[t].AUCCI, r.PerTask[t].APCI = &auc, &ap
+	}
+	if len(unstable) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("no per-task interval for %s: more than half of the bootstrap resamples lack one of %s classes",
+			strings.Join(unstable, ", "), pluralVerb(len(unstable), "its", "their")))
+	}
 }
 
 func pluralVerb(n int, one, many string) string {
