@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 
+	"github.com/medgo-lab/medgo/mlkit/data"
 	"github.com/medgo-lab/medgo/mlkit/display"
 	"github.com/medgo-lab/medgo/mlkit/eval"
+	"github.com/medgo-lab/medgo/mlkit/train"
 )
 
 func ExampleROC() {
@@ -99,4 +102,122 @@ func ExampleImageGrid() {
 	fmt.Println(err == nil && bytes.Contains(svg, []byte("<svg")))
 	// Output:
 	// true
+}
+
+func ExampleCrossValidation() {
+	// A finished 3-fold cross-validation, as train.CrossValidate(...).Done().Fit(d) or
+	// train.OpenCV(name) return it (here with the per-fold AUCs only).
+	res := &train.CVResult{
+		Name: "wdbc-cv", Task: data.Binary, Keys: []string{"n", "auc"},
+		Folds: []train.CVFold{
+			{Index: 0, Run: "runs/wdbc-cv/fold-1", Metrics: map[string]float64{"n": 190, "auc": 0.97}},
+			{Index: 1, Run: "runs/wdbc-cv/fold-2", Metrics: map[string]float64{"n": 190, "auc": 0.94}},
+			{Index: 2, Run: "runs/wdbc-cv/fold-3", Metrics: map[string]float64{"n": 189, "auc": 0.99}},
+		},
+		Mean: map[string]float64{"auc": 0.9667},
+		SD:   map[string]float64{"auc": 0.0252},
+	}
+	fig, err := display.CrossValidation(res, "auc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := fig.Plot(0, 0)
+	fmt.Println(fig.Title())
+	fmt.Println(p.X.Label.Text, "/", p.Y.Label.Text)
+
+	_, err = display.CrossValidation(res, "sensitivity")
+	fmt.Println(err)
+	// Output:
+	// Cross-validation wdbc-cv: AUC (ROC)
+	// held-out fold / AUC (ROC)
+	// display: CrossValidation: cross-validation "wdbc-cv" (binary) has no metric "sensitivity"; pass one of auc, or "" for auc
+}
+
+// multiLabelExample is a small chest X-ray style evaluation: three findings, NaN where a
+// finding was not recorded.
+func multiLabelExample() (*eval.MultiLabelReport, error) {
+	nan := math.NaN()
+	labels := [][]float64{
+		{1, 0, 0}, {0, nan, 0}, {1, 1, nan}, {0, 1, 0}, {nan, 0, 1},
+		{1, 0, nan}, {0, 1, 0}, {0, nan, 1}, {1, 0, 0}, {0, 1, 0},
+	}
+	probs := [][]float64{
+		{0.9, 0.2, 0.1}, {0.3, 0.5, 0.2}, {0.6, 0.7, 0.4}, {0.4, 0.6, 0.3}, {0.2, 0.4, 0.6},
+		{0.7, 0.3, 0.5}, {0.65, 0.55, 0.2}, {0.5, 0.9, 0.7}, {0.8, 0.1, 0.3}, {0.1, 0.8, 0.4},
+	}
+	return eval.ClassifyMultiLabel(labels, probs, []string{"effusion", "edema", "nodule"})
+}
+
+func ExampleMultiLabelForest() {
+	r, err := multiLabelExample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fig, err := display.MultiLabelForest(r, "auc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// One row per task under the macro average; with eval.WithCI each row gets its interval.
+	fmt.Println(fig.Title(), "|", fig.Plot(0, 0).X.Label.Text)
+	// Output:
+	// Per task: AUC (ROC) | AUC (ROC)
+}
+
+func ExampleMultiLabelROC() {
+	r, err := multiLabelExample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fig, err := display.MultiLabelROC(r)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d×%d panels\n", fig.Rows(), fig.Cols())
+	for row := range fig.Rows() {
+		for col := range fig.Cols() {
+			if p := fig.Plot(row, col); p != nil {
+				fmt.Println(p.Title.Text)
+			}
+		}
+	}
+	// Output:
+	// 2×2 panels
+	// effusion (AUC 0.950)
+	// edema (AUC 1.000)
+	// nodule (AUC 1.000)
+}
+
+func ExampleMultiLabelFigures() {
+	r, err := multiLabelExample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	figs, err := display.MultiLabelFigures(r)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range figs {
+		fmt.Println(f.Title())
+	}
+	// Output:
+	// Per task: AUC (ROC)
+	// ROC curve per task
+}
+
+func ExampleMultiLabelReport() {
+	r, err := multiLabelExample()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// In a notebook: the report's tables with the per-task forest plot and ROC curves.
+	// Elsewhere: the text report, then the paths of the two PNG files.
+	display.MultiLabelReport(r)
 }
