@@ -420,6 +420,9 @@ func renderOutput(o ipynbOutput, md *pageMarkdown) string {
 		}
 		return fmt.Sprintf("<pre class=\"output error\">%s</pre>\n", html.EscapeString(terminalText(text)))
 	case "display_data", "execute_result", "update_display_data":
+		if _, ok := o.Data[metricMIME]; ok {
+			return "" // a recorded figure: nothing for the reader
+		}
 		for _, mime := range outputOrder {
 			v, ok := o.Data[mime]
 			if !ok {

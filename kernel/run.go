@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -305,8 +306,13 @@ func tail(s string, n int) string {
 	return s
 }
 
-// measurementLine is how a notebook reports a headline figure: a line of stdout such as
-// "medgo:metric accuracy=0.971" (see mlkit/display.Record).
+// metricMIME is the display data type in which mlkit/display.Record sends a headline figure
+// from a notebook cell: {"NAME": "VALUE"}, out of the reader's sight (display.MetricMIME).
+const metricMIME = "application/vnd.medgo.metric+json"
+
+// measurementLine is how a figure is recorded as text: a line such as
+// "medgo:metric accuracy=0.971", which display.Record prints outside notebooks (and printed in
+// notebooks before metricMIME; executed notebooks of that time still read).
 var measurementLine = regexp.MustCompile(`(?m)^medgo:metric ([A-Za-z0-9_.\-]+)=(\S+)`)
 
 func readMeasurements(executed string) map[string]string {
@@ -317,6 +323,17 @@ func readMeasurements(executed string) map[string]string {
 	m := map[string]string{}
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
+			if fields, ok := o.Data[metricMIME].(map[string]any); ok {
+				for name, v := range fields {
+					switch v := v.(type) {
+					case string:
+						m[name] = v
+					case float64:
+						m[name] = strconv.FormatFloat(v, 'g', 4, 64)
+					}
+				}
+				continue
+			}
 			for _, text := range []string{joinText(o.Text), joinText(o.Data["text/plain"]), joinText(o.Data["text/html"])} {
 				for _, sm := range measurementLine.FindAllStringSubmatch(text, -1) {
 					m[sm[1]] = sm[2]

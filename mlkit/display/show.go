@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 
 	"github.com/medgo-lab/medgo/mlkit/eval"
 	"github.com/medgo-lab/medgo/mlkit/internal/textout"
@@ -33,6 +34,7 @@ type notebook interface {
 	html(s string)
 	png(data []byte)
 	update(id, html string)
+	metric(name, value string)
 	uniqueID() string
 	err() error
 }
@@ -45,7 +47,17 @@ func (gonbNotebook) html(s string)          { gonbui.DisplayHTML(s); gonbui.Sync
 func (gonbNotebook) png(data []byte)        { gonbui.DisplayPng(data); gonbui.Sync() }
 func (gonbNotebook) update(id, html string) { gonbui.UpdateHTML(id, html) }
 func (gonbNotebook) uniqueID() string       { return gonbui.UniqueId() }
-func (gonbNotebook) err() error             { return gonbui.Error() }
+
+// metric sends a recorded figure as data of MetricMIME, with an empty HTML part: front ends
+// render the richest type they know, so they show nothing rather than a "no renderer" note.
+func (gonbNotebook) metric(name, value string) {
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML: "",
+		MetricMIME:            map[string]string{name: value},
+	}})
+	gonbui.Sync()
+}
+func (gonbNotebook) err() error { return gonbui.Error() }
 
 // testNotebook, when set, replaces GoNB in tests.
 var testNotebook notebook

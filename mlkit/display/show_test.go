@@ -19,14 +19,16 @@ type fakeNotebook struct {
 	htmls   []string
 	pngs    [][]byte
 	updates []string // "id: html"
+	metrics []string // "name=value"
 	ids     int
 }
 
-func (f *fakeNotebook) html(s string)          { f.htmls = append(f.htmls, s) }
-func (f *fakeNotebook) png(data []byte)        { f.pngs = append(f.pngs, data) }
-func (f *fakeNotebook) update(id, html string) { f.updates = append(f.updates, id+": "+html) }
-func (f *fakeNotebook) uniqueID() string       { f.ids++; return fmt.Sprint(f.ids) }
-func (f *fakeNotebook) err() error             { return nil }
+func (f *fakeNotebook) html(s string)             { f.htmls = append(f.htmls, s) }
+func (f *fakeNotebook) png(data []byte)           { f.pngs = append(f.pngs, data) }
+func (f *fakeNotebook) update(id, html string)    { f.updates = append(f.updates, id+": "+html) }
+func (f *fakeNotebook) metric(name, value string) { f.metrics = append(f.metrics, name+"="+value) }
+func (f *fakeNotebook) uniqueID() string          { f.ids++; return fmt.Sprint(f.ids) }
+func (f *fakeNotebook) err() error                { return nil }
 
 // withNotebook runs fn with a fake notebook (nb != nil) or as a plain program writing to
 // a buffer and a temporary FigureDir.
