@@ -318,7 +318,18 @@ func (s *SplitSummary) String() string {
 	var b strings.Builder
 	b.WriteString(s.headline() + "\n\n")
 	s.table().text(&b)
+	if l := s.legend(); l != "" {
+		b.WriteString(l + "\n")
+	}
 	return b.String()
+}
+
+// legend explains the notation of the table's cells, when it has any.
+func (s *SplitSummary) legend() string {
+	if len(s.Summaries) == 0 || s.Summaries[0].Task != MultiLabel || len(s.Summaries[0].Targets) == 0 {
+		return ""
+	}
+	return "P+ / M?: P examples with the label positive, M with it missing (NaN: not measured); the rest are negative."
 }
 
 // HTML renders the split summary as a plain HTML table.
@@ -326,6 +337,9 @@ func (s *SplitSummary) HTML() string {
 	var b strings.Builder
 	b.WriteString(`<div class="medgo-summary">` + "\n<p>" + html.EscapeString(s.headline()) + "</p>\n")
 	s.table().html(&b)
+	if l := s.legend(); l != "" {
+		b.WriteString(`<p class="medgo-legend">` + html.EscapeString(l) + "</p>\n")
+	}
 	b.WriteString("</div>\n")
 	return b.String()
 }

@@ -66,3 +66,22 @@ func TestSplitSummary(t *testing.T) {
 		t.Errorf("HTML:\n%s", h)
 	}
 }
+
+// TestSplitSummaryLegend: a multi-label split summary explains its "P+ / M?" cells; others
+// have no legend.
+func TestSplitSummaryLegend(t *testing.T) {
+	tox := toxLike()
+	ml := (&Split{Train: tox, Test: tox.Head(2)}).Summary()
+	for _, out := range []string{ml.String(), ml.HTML()} {
+		if !strings.Contains(out, "2+ / 2?") || !strings.Contains(out, "P+ / M?: P examples with the label positive, M with it missing") {
+			t.Errorf("multi-label split summary without its legend:\n%s", out)
+		}
+	}
+	s, err := StratifiedSplit(labelled(60, 40), 1, 0.6, 0.2, 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := s.Summary().String(); strings.Contains(out, "P+ / M?") {
+		t.Errorf("a binary split summary has the multi-label legend:\n%s", out)
+	}
+}
