@@ -154,7 +154,8 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5+0.5*float64(entries)
 	pad := math.Max(0.05*(hi-lo), 0.02)
 	p.X.Min, p.X.Max = lo-pad, hi+pad
-	p.Legend.Top, p.Legend.Left = false, true
+	// The legend goes in the room left above the first row.
+	p.Legend.Top, p.Legend.Left = true, true
 	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+30*n+17*entries), nil
 }
 
