@@ -221,3 +221,29 @@ func ExampleMultiLabelReport() {
 	// Elsewhere: the text report, then the paths of the two PNG files.
 	display.MultiLabelReport(r)
 }
+
+func ExampleFigure_AxisLabels() {
+	// Two leads of an ECG at 250 Hz; the default y label says nothing of the units.
+	lead := func(phase float64) []float64 {
+		out := make([]float64, 500)
+		for i := range out {
+			out[i] = math.Sin(2*math.Pi*1.2*float64(i)/250 + phase)
+		}
+		return out
+	}
+	fig, err := display.Signals([][]float64{lead(0), lead(0.3)}, []string{"lead I", "lead II"}, 250)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fig.AxisLabels("", "voltage (mV)") // "" keeps the time axis's own label
+	for row := range fig.Rows() {
+		for col := range fig.Cols() {
+			if p := fig.Plot(row, col); p != nil {
+				fmt.Printf("%s: %s / %s\n", p.Title.Text, p.X.Label.Text, p.Y.Label.Text)
+			}
+		}
+	}
+	// Output:	// lead I: time (s) / voltage (mV)
+	// lead II: time (s) / voltage (mV)
+}

@@ -73,6 +73,29 @@ func (f *Figure) SetTitle(title string) *Figure {
 	return f
 }
 
+// AxisLabels sets the x- and y-axis labels of every plot in the figure (an empty string keeps
+// a label as it is) and returns the figure, e.g. to name a signal's units:
+//
+//	display.Show(fig.AxisLabels("time (s)", "voltage (mV)"))
+//
+// For one panel of a grid, set Plot(row, col).X.Label.Text directly.
+func (f *Figure) AxisLabels(x, y string) *Figure {
+	for _, row := range f.grid {
+		for _, p := range row {
+			if p == nil {
+				continue
+			}
+			if x != "" {
+				p.X.Label.Text = x
+			}
+			if y != "" {
+				p.Y.Label.Text = y
+			}
+		}
+	}
+	return f
+}
+
 // Title returns the figure's overall title, or the title of its only plot.
 func (f *Figure) Title() string {
 	if f.title == "" && len(f.grid) == 1 && len(f.grid[0]) == 1 && f.grid[0][0] != nil {
