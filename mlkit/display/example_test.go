@@ -244,6 +244,7 @@ func ExampleFigure_AxisLabels() {
 			}
 		}
 	}
-	// Output:	// lead I: time (s) / voltage (mV)
+	// Output:
+	// lead I: time (s) / voltage (mV)
 	// lead II: time (s) / voltage (mV)
 }
