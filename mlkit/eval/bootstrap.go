@@ -54,8 +54,16 @@ type CI struct {
 	Skipped   int     // resamples where the metric was undefined (error or NaN)
 }
 
-// String formats the interval as "0.812 (95% CI 0.771–0.850)".
+// Valid reports whether c is an interval that was computed, with a level in (0, 1). The zero
+// CI, which a map lookup of a missing or mistyped key returns, is not.
+func (c CI) Valid() bool { return c.Level > 0 && c.Level < 1 }
+
+// String formats the interval as "0.812 (95% CI 0.771–0.850)". An invalid CI says so instead
+// of printing zeros that look like figures.
 func (c CI) String() string {
+	if !c.Valid() {
+		return "no interval (this CI is empty: its metric key is missing from the report's CI map, or the report was built without eval.WithCI)"
+	}
 	return fmt.Sprintf("%s (%g%% CI %s–%s)", fmtFloat(c.Estimate), c.Level*100, fmtFloat(c.Lower), fmtFloat(c.Upper))
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -145,5 +146,17 @@ func TestCIString(t *testing.T) {
 	}
 	if s := (CI{Estimate: math.NaN(), Level: 0.9}).String(); s != "n/a (90% CI 0.000–0.000)" {
 		t.Errorf("String() = %q", s)
+	}
+	// A missing or mistyped key gives the zero CI: it must not print as figures.
+	r, err := ClassifyBinary([]int{0, 1, 0, 1, 1, 0}, []float64{0.2, 0.9, 0.4, 0.7, 0.6, 0.1}, nil, WithCI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.CI["auc"].Valid() {
+		t.Errorf("the AUC interval %+v is not valid", r.CI["auc"])
+	}
+	missing := r.CI["AUC"]
+	if s := missing.String(); missing.Valid() || strings.Contains(s, "0.000") || !strings.Contains(s, "no interval") {
+		t.Errorf("the CI of a mistyped key: Valid %v, String %q; want invalid and saying there is no interval", missing.Valid(), s)
 	}
 }
