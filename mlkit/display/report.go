@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/medgo-lab/medgo/mlkit/eval"
+	"github.com/medgo-lab/medgo/mlkit/train"
 )
 
 // ReportFigures returns the plots of a classification report: ROC and precision–recall
@@ -133,4 +134,23 @@ func RegressionReport(r *eval.RegressionReport) error {
 		return report(err)
 	}
 	return report(show(fig, false))
+}
+
+// Evaluation shows a run's test evaluation (train.Run.Evaluate) as the report for its task:
+// Report for classification, MultiLabelReport for multi-label tasks, RegressionReport for
+// regression, each with its plots.
+//
+//	display.Evaluation(mlkit.Must(run.Evaluate()))
+func Evaluation(e *train.Evaluation) error {
+	switch {
+	case e == nil:
+		return report(fmt.Errorf("display: Evaluation got a nil evaluation; make one with run.Evaluate()"))
+	case e.Classification != nil:
+		return Report(e.Classification)
+	case e.MultiLabel != nil:
+		return MultiLabelReport(e.MultiLabel)
+	case e.Regression != nil:
+		return RegressionReport(e.Regression)
+	}
+	return report(fmt.Errorf("display: the evaluation of run %q holds no report; make it with run.Evaluate()", e.Run))
 }

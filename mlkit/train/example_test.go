@@ -47,3 +47,36 @@ func Example() {
 	// test examples predicted: 64 with 2 class probabilities each
 	// classes: [no yes]
 }
+
+// Evaluate a trained run on its own test part in one call, with 95% bootstrap intervals.
+func ExampleRun_Evaluate() {
+	dir, _ := os.MkdirTemp("", "runs")
+	defer os.RemoveAll(dir)
+	wdbc, err := data.LoadWDBC()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	split, err := data.StratifiedSplit(wdbc, 42, 0.7, 0.15, 0.15)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	run, err := train.New("wdbc", models.Linear().Done()).Epochs(20).Dir(dir).Quiet().Done().Fit(data.FitStandardizer(split.Train).ApplySplit(split))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ev, err := run.Evaluate() // in a notebook: display.Evaluation(ev) shows it with its plots
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	auc, _ := ev.CI("auc")
+	fmt.Printf("%d test examples; AUC above 0.95: %v; inside its interval: %v\n", ev.N, auc.Estimate > 0.95, auc.Lower <= auc.Estimate && auc.Estimate <= auc.Upper)
+	_, err = ev.Metric("AUC")
+	fmt.Println(err)
+	// Output:
+	// 85 test examples; AUC above 0.95: true; inside its interval: true
+	// train: the evaluation of run "wdbc" has no metric "AUC"; it has accuracy, ap, auc, balanced_accuracy, brier, ece, f1, n, npv, ppv, sensitivity, specificity
+}

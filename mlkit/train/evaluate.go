@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package train
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/medgo-lab/medgo/mlkit/data"
+	"github.com/medgo-lab/medgo/mlkit/eval"
+)
+
+// Evaluation is a run's evaluation on the test part of its own split, made by Run.Evaluate.
+// One of Classification, MultiLabel and Regression is set, as the run's task has it.
+type Evaluation struct {
+	Run  string    // the run's name
+	Task data.Task // the run's task
+	N    int       // test examples
+
+	Classification *eval.Report           // binary, multi-class and ordinal tasks
+	MultiLabel     *eval.MultiLabelReport // multi-label tasks
+	Regression     *eval.RegressionReport // regression
+}
+
+// Evaluate predicts the test part of the run's own split and evaluates it as the task needs
+// (eval.Classify, eval.ClassifyMultiLabel or eval.Regress), with 95% bootstrap intervals:
+// the one call from a trained run to its test figures. opts go to the eval function after
+// eval.WithCI, so that e.g. eval.WithBootstrap or eval.WithThreshold change the defaults.
+// For other data, or to reuse predictions, call Predict and the eval function directly.
+func (r *Run) Evaluate(opts ...eval.Option) (*Evaluation, error) {
+	if r == nil {
+		return nil, fmt.Errorf("train: Evaluate on a nil run; open one with train.Open(name) or train one with Fit")
+	}
+	s := r.Split()
+	if s == nil || s.Test == nil || s.Test.Len() == 0 {
+		return nil, fmt.Errorf("train: run %q has no test part to evaluate: it was trained on a split without Test; train on data.StratifiedSplit(d, seed, 0.7, 0.15, 0.15) (or another split with a test part), or call run.Predict(d) and eval on data of your own", r.Name)
+	}
+	test := s.Test
+	pred, err := r.Predict(test)
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]eval.Option{eval.WithCI()}, opts...)
+	e := &Evaluation{Run: r.Name, Task: r.Task, N: test.Len()}
+	switch r.Task {
+	case data.Binary, data.MultiClass, data.Ordinal:
+		e.Classification, err = eval.Classify(test.Labels(), pred.Probs, classNames(test), opts...)
+	case data.MultiLabel:
+		e.MultiLabel, err = eval.ClassifyMultiLabel(test.TargetMatrix(), pred.Probs, test.Targets, opts...)
+	case data.Regression:
+		if test.NumTargets() != 1 {
+			return nil, fmt.Errorf("train: run %q predicts %d targets; Evaluate covers one regression target: evaluate each with eval.Regress on run.Predict(test).Column(k), or train on one target (data.Dataset.SelectTargets)", r.Name, test.NumTargets())
+		}
+		truth := make([]float64, test.Len())
+		for i := range truth {
+			truth[i] = float64(test.Y[i])
+		}
+		e.Regression, err = eval.Regress(truth, pred.Column(0), opts...)
+	default:
+		return nil, fmt.Errorf("train: run %q has task %v, which Evaluate does not know", r.Name, r.Task)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("train: evaluating run %q on its %d test examples: %w", r.Name, test.Len(), err)
+	}
+	return e, nil
+}
+
+// classNames are the data set's class names, or "0", "1", ... when it has none.
+func classNames(d *data.Dataset) []string {
+	if len(d.Classes) > 0 {
+		return d.Classes
+	}
+	names := make([]string, d.NumClasses())
+	for i := range names {
+		names[i] = strconv.Itoa(i)
+	}
+	return names
+}
+
+// Headline returns the evaluation's headline metrics (accuracy, auc, ... for classification;
+// macro_auc, ... for multi-label; rmse, mae, r2 for regression).
+func (e *Evaluation) Headline() map[string]float64 {
+	switch {
+	case e.Classification != nil:
+		return e.Classification.Headline()
+	case e.MultiLabel != nil:
+		return e.MultiLabel.Headline()
+	case e.Regression != nil:
+		return e.Regression.Headline()
+	}
+	return nil
+}
+
+func (e *Evaluation) cis() map[string]eval.CI {
+	switch {
+	case e.Classification != nil:
+		return e.Classification.CI
+	case e.MultiLabel != nil:
+		return e.MultiLabel.CI
+	case e.Regression != nil:
+		return e.Regression.CI
+	}
+	return nil
+}
+
+// Metric returns a headline metric by key, or an error that lists the keys there are, so
+// that a mistyped key cannot pass for a value of 0.
+func (e *Evaluation) Metric(key string) (float64, error) {
+	v, ok := e.Headline()[key]
+	if !ok {
+		return 0, fmt.Errorf("train: the evaluation of run %q has no metric %q; it has %s", e.Run, key, strings.Join(slices.Sorted(maps.Keys(e.Headline())), ", "))
+	}
+	return v, nil
+}
+
+// CI returns a metric's bootstrap interval; ok is false when there is none (a key the
+// evaluation lacks, or a metric the bootstrap could not estimate).
+func (e *Evaluation) CI(key string) (ci eval.CI, ok bool) {
+	ci, ok = e.cis()[key]
+	return ci, ok && ci.Valid()
+}
+
+// String is the evaluation's text report.
+func (e *Evaluation) String() string {
+	switch {
+	case e.Classification != nil:
+		return e.Classification.String()
+	case e.MultiLabel != nil:
+		return e.MultiLabel.String()
+	case e.Regression != nil:
+		return e.Regression.String()
+	}
+	return "empty evaluation"
+}
+
+// HTML is the evaluation's report as an HTML table, for notebooks (display.Evaluation adds
+// its plots).
+func (e *Evaluation) HTML() string {
+	switch {
+	case e.Classification != nil:
+		return e.Classification.HTML()
+	case e.MultiLabel != nil:
+		return e.MultiLabel.HTML()
+	case e.Regression != nil:
+		return e.Regression.HTML()
+	}
+	return ""
+}
