@@ -106,3 +106,18 @@ func ExampleRegress() {
 	// Output:
 	// RMSE 1.225, MAE 1.000, R² -0.20
 }
+
+func ExampleWithPositive() {
+	// BreastMNIST's class 0 is "malignant": the network's probability of class 1 is that of a
+	// normal or benign scan. The report about finding cancer names malignant as positive.
+	labels := []int{0, 0, 1, 1, 1, 0, 1, 1}
+	pNormal := []float64{0.2, 0.6, 0.9, 0.7, 0.4, 0.1, 0.8, 0.95}
+	r, err := eval.ClassifyBinary(labels, pNormal, []string{"malignant", "normal, benign"}, eval.WithPositive("malignant"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("positive class %q: sensitivity %.3f, specificity %.3f, AUC %.3f\n", r.Classes[1], r.Sensitivity, r.Specificity, r.AUC)
+	// Output:
+	// positive class "malignant": sensitivity 0.667, specificity 0.800, AUC 0.933
+}

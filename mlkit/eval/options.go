@@ -15,6 +15,7 @@ type options struct {
 	threshold  float64 // NaN: default 0.5
 	targetSens float64 // 0: none
 	bins       int
+	positive   string // WithPositive: the class to treat as positive; "" for class 1
 }
 
 func newOptions(opts []Option) options {
@@ -52,6 +53,16 @@ func WithTargetSensitivity(s float64) Option {
 	return func(o *options) { o.targetSens = s }
 }
 
+// WithPositive names the class a binary report treats as positive: the class whose
+// probability is scored (AUC, calibration, the threshold) and whose cases sensitivity counts.
+// By default that is class 1; when a data set's class 1 is the healthy one (BreastMNIST's
+// "normal, benign", ECG200's "normal"), WithPositive("malignant") turns the report around
+// without relabelling the data or retraining: the report then lists that class second. An
+// unknown name, or a task with more than two classes, is an error.
+func WithPositive(class string) Option {
+	return func(o *options) { o.positive = class }
+}
+
 // WithBins sets the number of equal-width calibration bins (default 10). Classify
 // rejects counts outside 1..MaxBins.
 func WithBins(n int) Option {
@@ -61,6 +72,9 @@ func WithBins(n int) Option {
 func (o options) check(binary bool) error {
 	if err := checkBins(o.bins); err != nil {
 		return err
+	}
+	if !binary && o.positive != "" {
+		return fmt.Errorf("eval: WithPositive(%q) applies to binary classification only; a multi-class report covers every class", o.positive)
 	}
 	if !binary && (!math.IsNaN(o.threshold) || o.targetSens != 0) {
 		return fmt.Errorf("eval: WithThreshold and WithTargetSensitivity apply to binary classification only; multi-class predictions use the most probable class")

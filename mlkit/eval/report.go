@@ -107,6 +107,11 @@ func Classify(labels []int, probs [][]float64, classes []string, opts ...Option)
 	if err := o.check(binary); err != nil {
 		return nil, err
 	}
+	if o.positive != "" {
+		if labels, probs, classes, err = withPositive(labels, probs, classes, o.positive); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{Classes: classes, N: len(labels), Binary: binary, Threshold: math.NaN()}
 	var scores []float64
 	if binary {
@@ -211,6 +216,27 @@ func Classify(labels []int, probs [][]float64, classes []string, opts ...Option)
 		r.CI = cis
 	}
 	return r, nil
+}
+
+// withPositive puts the named class second (positive) in a binary evaluation: labels, the
+// probability columns and the names are swapped when it is class 0.
+func withPositive(labels []int, probs [][]float64, classes []string, positive string) ([]int, [][]float64, []string, error) {
+	switch positive {
+	case classes[1]:
+		return labels, probs, classes, nil
+	case classes[0]:
+	default:
+		return nil, nil, nil, fmt.Errorf("eval: WithPositive(%q): no such class; the classes are %q and %q", positive, classes[0], classes[1])
+	}
+	swapped := make([]int, len(labels))
+	for i, y := range labels {
+		swapped[i] = 1 - y
+	}
+	rows := make([][]float64, len(probs))
+	for i, p := range probs {
+		rows[i] = []float64{p[1], p[0]}
+	}
+	return swapped, rows, []string{classes[1], classes[0]}, nil
 }
 
 // ClassifyBinary is Classify for a binary classifier that outputs one probability per
