@@ -248,3 +248,18 @@ func ExampleFigure_AxisLabels() {
 	// lead I: time (s) / voltage (mV)
 	// lead II: time (s) / voltage (mV)
 }
+
+func ExampleEvaluation() {
+	// In a notebook: the test report of a trained run, with its plots, in one line.
+	//
+	//	display.Evaluation(mlkit.Must(mlkit.Must(train.Open("quickstart-wdbc")).Evaluate()))
+	//
+	// Here with an evaluation built by hand: outside a notebook the text report goes to
+	// display.Out and the plots to files under display.FigureDir.
+	r, err := eval.ClassifyBinary([]int{1, 0, 1, 1, 0, 0}, []float64{0.9, 0.3, 0.6, 0.4, 0.2, 0.7}, []string{"benign", "malignant"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	display.Evaluation(&train.Evaluation{Run: "example", Classification: r})
+}

@@ -121,3 +121,16 @@ func ExampleWithPositive() {
 	// Output:
 	// positive class "malignant": sensitivity 0.667, specificity 0.800, AUC 0.933
 }
+
+func ExampleCI_Valid() {
+	r, err := eval.ClassifyBinary([]int{0, 1, 0, 1, 1, 0}, []float64{0.2, 0.9, 0.4, 0.7, 0.6, 0.1}, nil, eval.WithCI())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.CI["auc"].Valid(), r.CI["AUC"].Valid()) // a mistyped key gives the zero CI
+	fmt.Println(r.CI["AUC"])
+	// Output:
+	// true false
+	// no interval (this CI is empty: its metric key is missing from the report's CI map, or the report was built without eval.WithCI)
+}
