@@ -101,8 +101,9 @@ func TestProseAgreesWithResults(t *testing.T) {
 		var markdown []string
 		for _, c := range nb.Cells {
 			if c.CellType == "markdown" {
-				markdown = append(markdown, joinText(c.Source))
-				annotated += len(quotedFigure.FindAllString(joinText(c.Source), -1))
+				md := joinText(c.Source)
+				markdown = append(markdown, md)
+				annotated += len(quotedFigure.FindAllString(md, -1))
 			}
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".ipynb")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/medgo-lab/medgo/mlkit/data"
@@ -47,7 +46,11 @@ func (r *Run) Evaluate(opts ...eval.Option) (*Evaluation, error) {
 	e := &Evaluation{Run: r.Name, Task: r.Task, N: test.Len()}
 	switch r.Task {
 	case data.Binary, data.MultiClass, data.Ordinal:
-		e.Classification, err = eval.Classify(test.Labels(), pred.Probs, classNames(test), opts...)
+		var classes []string // nil: eval names the classes "0", "1", ...
+		if len(test.Classes) > 0 {
+			classes = test.Classes
+		}
+		e.Classification, err = eval.Classify(test.Labels(), pred.Probs, classes, opts...)
 	case data.MultiLabel:
 		e.MultiLabel, err = eval.ClassifyMultiLabel(test.TargetMatrix(), pred.Probs, test.Targets, opts...)
 	case data.Regression:
@@ -68,40 +71,31 @@ func (r *Run) Evaluate(opts ...eval.Option) (*Evaluation, error) {
 	return e, nil
 }
 
-// classNames are the data set's class names, or "0", "1", ... when it has none.
-func classNames(d *data.Dataset) []string {
-	if len(d.Classes) > 0 {
-		return d.Classes
+// taskReport is what the three eval reports have in common.
+type taskReport interface {
+	Headline() map[string]float64
+	String() string
+	HTML() string
+}
+
+// report returns the evaluation's report and its intervals, or nil when it holds none.
+func (e *Evaluation) report() (taskReport, map[string]eval.CI) {
+	switch {
+	case e.Classification != nil:
+		return e.Classification, e.Classification.CI
+	case e.MultiLabel != nil:
+		return e.MultiLabel, e.MultiLabel.CI
+	case e.Regression != nil:
+		return e.Regression, e.Regression.CI
 	}
-	names := make([]string, d.NumClasses())
-	for i := range names {
-		names[i] = strconv.Itoa(i)
-	}
-	return names
+	return nil, nil
 }
 
 // Headline returns the evaluation's headline metrics (accuracy, auc, ... for classification;
 // macro_auc, ... for multi-label; rmse, mae, r2 for regression).
 func (e *Evaluation) Headline() map[string]float64 {
-	switch {
-	case e.Classification != nil:
-		return e.Classification.Headline()
-	case e.MultiLabel != nil:
-		return e.MultiLabel.Headline()
-	case e.Regression != nil:
-		return e.Regression.Headline()
-	}
-	return nil
-}
-
-func (e *Evaluation) cis() map[string]eval.CI {
-	switch {
-	case e.Classification != nil:
-		return e.Classification.CI
-	case e.MultiLabel != nil:
-		return e.MultiLabel.CI
-	case e.Regression != nil:
-		return e.Regression.CI
+	if r, _ := e.report(); r != nil {
+		return r.Headline()
 	}
 	return nil
 }
@@ -119,19 +113,15 @@ func (e *Evaluation) Metric(key string) (float64, error) {
 // CI returns a metric's bootstrap interval; ok is false when there is none (a key the
 // evaluation lacks, or a metric the bootstrap could not estimate).
 func (e *Evaluation) CI(key string) (ci eval.CI, ok bool) {
-	ci, ok = e.cis()[key]
+	_, cis := e.report()
+	ci, ok = cis[key]
 	return ci, ok && ci.Valid()
 }
 
 // String is the evaluation's text report.
 func (e *Evaluation) String() string {
-	switch {
-	case e.Classification != nil:
-		return e.Classification.String()
-	case e.MultiLabel != nil:
-		return e.MultiLabel.String()
-	case e.Regression != nil:
-		return e.Regression.String()
+	if r, _ := e.report(); r != nil {
+		return r.String()
 	}
 	return "empty evaluation"
 }
@@ -139,13 +129,8 @@ func (e *Evaluation) String() string {
 // HTML is the evaluation's report as an HTML table, for notebooks (display.Evaluation adds
 // its plots).
 func (e *Evaluation) HTML() string {
-	switch {
-	case e.Classification != nil:
-		return e.Classification.HTML()
-	case e.MultiLabel != nil:
-		return e.MultiLabel.HTML()
-	case e.Regression != nil:
-		return e.Regression.HTML()
+	if r, _ := e.report(); r != nil {
+		return r.HTML()
 	}
 	return ""
 }
