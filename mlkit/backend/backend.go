@@ -142,7 +142,7 @@ func Explain(err error) error {
 
 // ExplainFor adds, to an error from building or running a graph on b, the way out when the cause
 // is an operation b lacks (ONNX Runtime has no IsNaN or IsFinite, and no interior padding, which
-// the gradient of 2-D strided convolutions uses): b's name and MEDGO_BACKEND=go. Other errors,
+// the gradient of a strided Slice uses; mlkit's models avoid all three): b's name and MEDGO_BACKEND=go. Other errors,
 // and nil, are returned unchanged. The backend's own message names the operation.
 func ExplainFor(err error, b compute.Backend) error {
 	if err == nil || !(errors.Is(err, compute.ErrNotImplemented) || strings.Contains(err.Error(), compute.ErrNotImplemented.Error())) {

@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,14 +56,6 @@ type ortCase struct {
 	task    data.Task
 	outputs int
 	bt      batch
-}
-
-// ortRefused are the cases ONNX Runtime cannot run, with part of its error: they document known
-// gaps, and the test checks the error carries the MEDGO_BACKEND=go way out instead of crashing.
-var ortRefused = map[string]string{
-	// The gradient of the 2-D strided patches pads with interior (dilation) padding, which ONNX's
-	// Pad lacks. (1-D strided convolutions work.)
-	"strided cnn": "interior padding",
 }
 
 func ortCases() []ortCase {
@@ -166,17 +157,6 @@ func TestONNXMatchesPureGo(t *testing.T) {
 				t.Fatalf("pure Go: %v", err)
 			}
 			got, err := forwardAndGrads(t, ort, localClone(t, store), c)
-			if refused := ortRefused[c.name]; refused != "" {
-				msg := ""
-				if err != nil {
-					msg = backend.ExplainFor(err, ort).Error()
-				}
-				if !strings.Contains(msg, refused) || !strings.Contains(msg, backend.EnvVar+"=go") {
-					t.Fatalf("want ONNX Runtime to refuse with %q and name %s=go, got %v", refused, backend.EnvVar, msg)
-				}
-				t.Logf("refused as known: %s", msg[max(0, strings.Index(msg, "panicked: ")):])
-				return
-			}
 			if err != nil {
 				t.Fatalf("ONNX Runtime: %v", backend.ExplainFor(err, ort))
 			}

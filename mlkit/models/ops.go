@@ -5,6 +5,7 @@ package models
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -47,18 +48,21 @@ func convIm2col(scope *model.Scope, x *graph.Node, filters int, kernel, strides 
 	for _, k := range kernel {
 		taps *= k
 	}
+	strided := stridePhases(x, kernel, strides, outSpatial)
 	views := make([]*graph.Node, 0, taps)
 	offset := make([]int, nsp)
 	for range taps {
-		specs := make([]graph.SliceAxisSpec, len(dims))
-		specs[0] = graph.AxisRange()
-		specs[len(dims)-1] = graph.AxisRange()
-		for i := range nsp {
-			start := offset[i]
-			end := start + (outSpatial[i]-1)*strides[i] + 1
-			specs[1+i] = graph.AxisRange(start, end).Stride(strides[i])
+		if strided != nil {
+			views = append(views, strided.view(offset))
+		} else {
+			specs := make([]graph.SliceAxisSpec, len(dims))
+			specs[0] = graph.AxisRange()
+			specs[len(dims)-1] = graph.AxisRange()
+			for i := range nsp {
+				specs[1+i] = graph.AxisRange(offset[i], offset[i]+outSpatial[i])
+			}
+			views = append(views, graph.Slice(x, specs...))
 		}
-		views = append(views, graph.Slice(x, specs...))
 		for i := nsp - 1; i >= 0; i-- { // Next offset, last axis fastest.
 			offset[i]++
 			if offset[i] < kernel[i] {
@@ -79,6 +83,66 @@ func convIm2col(scope *model.Scope, x *graph.Node, filters int, kernel, strides 
 	y := graph.Dot(flat, graph.Reshape(w, taps*cin, filters)).Product()
 	y = graph.Add(y, graph.InsertAxes(bias, 0))
 	return graph.Reshape(y, append(append([]int{batch}, outSpatial...), filters)...)
+}
+
+// phases is a channels-last input split by stride: each spatial axis of length n·stride becomes
+// two axes [n, stride], so that the strided view of a kernel offset is a plain (unstrided) slice.
+// Strided slices would do the same, but their gradient pads with interior (dilation) padding,
+// which ONNX Runtime's Pad lacks.
+type phases struct {
+	x       *graph.Node // [batch, n0, s0, n1, s1, ..., channels]
+	strides []int
+	out     []int
+}
+
+// stridePhases returns x split by stride, cropped or zero-extended so that every kernel offset's
+// view of out positions fits; nil when every stride is 1.
+func stridePhases(x *graph.Node, kernel, strides, out []int) *phases {
+	nsp := len(strides)
+	if slices.Max(strides) == 1 {
+		return nil
+	}
+	dims := x.Shape().Dimensions
+	split := []int{dims[0]}
+	for i := range nsp {
+		axis := 1 + i
+		s := strides[i]
+		// The last offset, kernel-1, reads rows (kernel-1)/s … (kernel-1)/s+out-1 of its phase.
+		want := s * ((kernel[i]-1)/s + out[i])
+		switch n := x.Shape().Dimensions[axis]; {
+		case n > want:
+			specs := make([]graph.SliceAxisSpec, len(dims))
+			for j := range specs {
+				specs[j] = graph.AxisRange()
+			}
+			specs[axis] = graph.AxisRange(0, want)
+			x = graph.Slice(x, specs...)
+		case n < want: // positions no view reads, there only to make the reshape exact
+			zdims := append([]int{}, x.Shape().Dimensions...)
+			zdims[axis] = want - n
+			x = graph.Concatenate([]*graph.Node{x, graph.Zeros(x.Graph(), shapes.Make(x.DType(), zdims...))}, axis)
+		}
+		split = append(split, want/s, s)
+	}
+	split = append(split, dims[len(dims)-1])
+	return &phases{x: graph.Reshape(x, split...), strides: strides, out: out}
+}
+
+// view is the input seen by kernel offset off, [batch, out..., channels].
+func (p *phases) view(off []int) *graph.Node {
+	rank := p.x.Rank()
+	specs := make([]graph.SliceAxisSpec, rank)
+	specs[0] = graph.AxisRange()
+	specs[rank-1] = graph.AxisRange()
+	viewDims := []int{p.x.Shape().Dimensions[0]}
+	for i, s := range p.strides {
+		q, r := off[i]/s, off[i]%s
+		specs[1+2*i] = graph.AxisRange(q, q+p.out[i])
+		specs[2+2*i] = graph.AxisRange(r, r+1)
+		viewDims = append(viewDims, p.out[i])
+	}
+	viewDims = append(viewDims, p.x.Shape().Dimensions[rank-1])
+	return graph.Reshape(graph.Slice(p.x, specs...), viewDims...)
 }
 
 // samePadding returns the (start, end) padding of one axis so that a window of size k with the
