@@ -46,6 +46,7 @@ var onnxUnavailable string
 var (
 	mu      sync.Mutex
 	current compute.Backend
+	host    compute.Backend
 )
 
 // Config returns the backend configuration string mlkit will use and a short reason for the choice.
@@ -121,6 +122,30 @@ func Get() (b compute.Backend, err error) {
 	return b, nil
 }
 
+// Host returns the process-wide pure-Go backend (DefaultConfig), whichever backend Get chose:
+// mlkit initializes variables on it so that a seed gives the same starting weights on every
+// engine.
+func Host() (compute.Backend, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if current != nil && IsPureGo(current) {
+		return current, nil
+	}
+	if host == nil {
+		b, err := compute.NewWithConfig(DefaultConfig)
+		if err != nil {
+			return nil, fmt.Errorf("the pure-Go backend failed to start: %w", err)
+		}
+		host = b
+	}
+	return host, nil
+}
+
+// IsPureGo reports whether b is GoMLX's pure-Go backend.
+func IsPureGo(b compute.Backend) bool {
+	return b != nil && strings.HasPrefix(strings.ToLower(b.Name()), "go")
+}
+
 // Describe is a one-line description of the backend in use, for progress output.
 func Describe() string {
 	b, err := Get()
@@ -149,7 +174,7 @@ func ExplainFor(err error, b compute.Backend) error {
 		return err
 	}
 	// The pure-Go backend has every operation mlkit uses; there is nothing to switch to.
-	if b == nil || strings.HasPrefix(strings.ToLower(b.Name()), "go") {
+	if b == nil || IsPureGo(b) {
 		return err
 	}
 	return fmt.Errorf("%w; the %s backend lacks an operation this model needs: set %s=go to run it on the pure-Go backend", err, b.Name(), EnvVar)

@@ -90,7 +90,9 @@ func TestConvMatchesGoMLX(t *testing.T) {
 			}
 			store := newStore(t)
 			const filters = 4
-			exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, x *graph.Node) []*graph.Node {
+			// GoMLX's Convolve is the reference: on the pure-Go backend, since ONNX Runtime lacks its
+			// strided gradient (TestONNXMatchesPureGo checks mlkit's convolutions there).
+			exec, err := model.NewExec(goBackend(), store, func(scope *model.Scope, x *graph.Node) []*graph.Node {
 				scope = scope.WithInitializer(initializer.RandomUniformFn(scope, -1, 1))
 				nsp := x.Rank() - 2
 				conv := layers.Convolution(scope.In("layer"), x).Channels(filters).KernelSize(c.kernel).Strides(c.strd)

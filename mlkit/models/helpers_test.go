@@ -13,10 +13,23 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/medgo-lab/medgo/mlkit/backend"
 	"github.com/medgo-lab/medgo/mlkit/data"
 )
 
-func testBackend() compute.Backend { return gobackend.GetBackend() }
+// testBackend is the backend the project chose (backend.Get: ONNX Runtime in builds tagged onnx
+// where its library is provisioned, else pure Go), so that these tests check the engine users
+// run on.
+func testBackend() compute.Backend {
+	b, err := backend.Get()
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// goBackend is the pure-Go backend, for references another backend is compared with.
+func goBackend() compute.Backend { return gobackend.GetBackend() }
 
 // newStore returns an empty store with a fixed random seed.
 func newStore(t *testing.T) *model.Store {

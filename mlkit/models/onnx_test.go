@@ -152,7 +152,7 @@ func TestONNXMatchesPureGo(t *testing.T) {
 	for _, c := range ortCases() {
 		t.Run(c.name, func(t *testing.T) {
 			store := newStore(t)
-			want, err := forwardAndGrads(t, testBackend(), store, c)
+			want, err := forwardAndGrads(t, goBackend(), store, c)
 			if err != nil {
 				t.Fatalf("pure Go: %v", err)
 			}
@@ -191,7 +191,7 @@ func TestONNXMatchesPureGo(t *testing.T) {
 // on both backends, after a compiling first step; the figures go to the test log.
 func TestONNXSeedCNNStepTime(t *testing.T) {
 	ort := onnxBackend(t)
-	for _, be := range []compute.Backend{testBackend(), ort} {
+	for _, be := range []compute.Backend{goBackend(), ort} {
 		bt := mnistLikeBatch(32) // fresh tensors: one batch cannot serve two backends
 		store := newStore(t)
 		opt := optimizer.Adam().LearningRate(1e-3).Done()

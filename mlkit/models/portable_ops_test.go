@@ -19,7 +19,7 @@ import (
 // evalPair runs f on x and returns f(x) and d(sum f(x))/dx, flattened.
 func evalPair(t *testing.T, x [][]float32, f func(x *graph.Node) *graph.Node) (val, grad []float32) {
 	t.Helper()
-	exec, err := graph.NewExec(testBackend(), func(x *graph.Node) []*graph.Node {
+	exec, err := graph.NewExec(goBackend(), func(x *graph.Node) []*graph.Node {
 		y := f(x)
 		return []*graph.Node{y, graph.Gradient(graph.ReduceAllSum(y), x)[0]}
 	})
@@ -68,7 +68,7 @@ func TestIsPresentMatchesNotIsNaN(t *testing.T) {
 	nan := float32(math.NaN())
 	inf := float32(math.Inf(1))
 	x := [][]float32{{0, nan, 1, -inf}, {nan, inf, -2, nan}}
-	exec, err := graph.NewExec(testBackend(), func(x *graph.Node) []*graph.Node {
+	exec, err := graph.NewExec(goBackend(), func(x *graph.Node) []*graph.Node {
 		return []*graph.Node{isPresent(x), graph.LogicalNot(graph.IsNaN(x))}
 	})
 	if err != nil {
@@ -138,7 +138,7 @@ func TestPortableLossMatchesOld(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			exec, err := graph.NewExec(testBackend(), func(o, y *graph.Node) []*graph.Node {
+			exec, err := graph.NewExec(goBackend(), func(o, y *graph.Node) []*graph.Node {
 				l, ref := Loss(c.task, o, y, nil), c.old(o, y)
 				return []*graph.Node{l, graph.Gradient(l, o)[0], ref, graph.Gradient(ref, o)[0]}
 			})

@@ -313,6 +313,9 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 	if err != nil {
 		return err
 	}
+	if err := initializeOnHost(run, store, build, tr, hasMask); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -458,6 +461,52 @@ func (t *Trainer) interrupted(run *Run, epoch int) error {
 	_ = run.History.save(filepath.Join(run.Dir, historyFile))
 	return fmt.Errorf("run %q: %w during epoch %d; the checkpoint of epoch %d is in %s — run the cell again to resume",
 		run.Name, ErrInterrupted, epoch+1, epoch, run.Dir)
+}
+
+// initializeOnHost creates the model's variables and gives them their initial values on the
+// pure-Go backend when another engine trains. Initializers draw from the store's random state
+// with backend operations, which differ between engines: without this the same seed would
+// start ONNX Runtime and pure Go from different weights, and a figure recorded on one engine
+// could not be reproduced on the other. One inference pass over one training example creates
+// the variables (or loads them from a checkpoint); their values are then kept as host tensors,
+// which any backend takes. Variables only the training graph makes (the optimizer's moments)
+// start at zero on every engine.
+func initializeOnHost(run *Run, store *model.Store, build func(*model.Scope, []*graph.Node, bool) (*graph.Node, *graph.Node), tr *data.Dataset, hasMask bool) error {
+	if backend.IsPureGo(run.backend) || tr.Len() == 0 {
+		return nil
+	}
+	host, err := backend.Host()
+	if err != nil {
+		return err
+	}
+	exec, err := model.NewExec(host, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		_, loss := build(scope, in, false)
+		return []*graph.Node{loss}
+	})
+	if err != nil {
+		return err
+	}
+	x, mask, y := batchTensors(tr, []int{0})
+	args := []any{x, y, tensors.FromFlatDataAndDimensions([]float32{1}, 1)}
+	if hasMask {
+		args = append(args, mask)
+	}
+	outs, err := exec.Exec(args...)
+	if err != nil {
+		return fmt.Errorf("initializing the model's variables on the pure-Go backend: %w", err)
+	}
+	finalize(outs)
+	for v := range store.IterVariables() {
+		if !v.HasValue() {
+			continue
+		}
+		local, err := v.MustValue().LocalClone()
+		if err != nil {
+			return fmt.Errorf("copying variable %s to the host: %w", v, err)
+		}
+		v.MustSetValue(local)
+	}
+	return nil
 }
 
 func runStep(step *model.Exec, d *data.Dataset, idx []int, weights []float32, hasMask bool) (float64, error) {
