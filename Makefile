@@ -47,12 +47,12 @@ test: setup vet test-clean-setup test-onnx
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz-short
 
-# mlkit's models on ONNX Runtime against the pure-Go backend (outputs and gradients), with the
-# library provided by medgo install --onnx (npm, checksum-verified).
+# Every mlkit test suite again on the engine notebook cells use (medgo env: ONNX Runtime, built
+# with cgo and the onnx tag), including the comparison of every model family's outputs and
+# gradients with the pure-Go backend. --onnx makes a missing library an error, not a fall-back.
 test-onnx: setup
 	$(MEDGO) install --onnx
-	CGO_ENABLED=1 $(GO) vet -tags onnx ./mlkit/...
-	CGO_ENABLED=1 $(GO) test -tags onnx -count=1 ./mlkit/backend ./mlkit/models
+	eval "$$($(MEDGO) env)" && $(GO) vet ./mlkit/... && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./mlkit/...
 
 # A new user's first run, which a warm cache cannot fake: a copy of the checkout set up with
 # empty GOMODCACHE, GOCACHE and JUPYTER_DATA_DIR, then the quickstart through Jupyter.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
 )
 
 // CleanSetupEnv turns on TestCleanSetup (make test-clean-setup sets it): the test downloads
@@ -35,6 +37,9 @@ func TestCleanSetup(t *testing.T) {
 		"GOMODCACHE":       filepath.Join(tmp, "gomodcache"),
 		"GOCACHE":          filepath.Join(tmp, "gocache"),
 		"JUPYTER_DATA_DIR": filepath.Join(tmp, "jupyter"),
+		// The ONNX Runtime library (user cache) and npm's package cache start empty too.
+		"XDG_CACHE_HOME":   filepath.Join(tmp, "cache"),
+		"npm_config_cache": filepath.Join(tmp, "npm"),
 	}
 	for _, d := range caches {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -80,6 +85,17 @@ func TestCleanSetup(t *testing.T) {
 	t.Logf("set-up output:\n%s", tail(setupLog, 3000))
 	if entries, _ := os.ReadDir(caches["GOMODCACHE"]); len(entries) == 0 {
 		t.Fatalf("the set-up left GOMODCACHE=%s empty: it did not use the empty cache", caches["GOMODCACHE"])
+	}
+
+	// Where npm and a C compiler exist (CI: always), the new user's cells run on ONNX Runtime.
+	_, npmErr := exec.LookPath("npm")
+	if (npmErr == nil && cCompiler() != "") || os.Getenv("CI") != "" {
+		if !strings.Contains(setupLog, "cells run on ONNX Runtime") {
+			t.Fatalf("the set-up did not put cells on ONNX Runtime:\n%s", tail(setupLog, 3000))
+		}
+		if lib := filepath.Join(caches["XDG_CACHE_HOME"], "medgo", "onnxruntime-"+backend.ONNXRuntimeVersion, backend.ONNXRuntimeLibName()); !fileExists(lib) {
+			t.Fatalf("the set-up did not provision %s", lib)
+		}
 	}
 
 	// What a new user's `make tutorials` does, for the quickstart in full mode (seconds).
@@ -138,4 +154,9 @@ func copyCheckout(t *testing.T, root, dst string) {
 	if n == 0 {
 		t.Fatalf("git ls-files in %s listed no files", root)
 	}
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }

@@ -115,9 +115,8 @@ func doctor(root string) []check {
 		add(cellWorkspaceDoctorCheck(root, goBin))
 	}
 
-	// Backend.
-	config, reason := backend.Config()
-	add(check{Name: "backend", OK: true, Required: true, Detail: fmt.Sprintf("%s — %s", config, reason)})
+	// Engine: what the installed kernel builds cells with and runs them on.
+	add(engineCheck())
 	add(onnxRuntimeCheck())
 
 	// Data.
@@ -168,6 +167,35 @@ func cellWorkspaceDoctorCheck(root, goBin string) check {
 	}
 	c.OK = true
 	c.Detail = "every mlkit package resolves in a GoNB-like workspace with GOPROXY=off"
+	return c
+}
+
+// engineCheck says which backend notebook cells run on, from the installed kernel's settings.
+func engineCheck() check {
+	// Not required: the pure-Go backend works everywhere, only slower, so it shows ✗ with the
+	// fix without failing doctor.
+	c := check{Name: "engine"}
+	spec, _, err := installedKernelSpec()
+	if err != nil {
+		c.Detail, c.Fix = "no kernel installed", "bin/medgo install"
+		return c
+	}
+	name := engineName(spec.Env)
+	c.OK = true
+	switch {
+	case os.Getenv(backend.EnvVar) != "":
+		c.Detail = fmt.Sprintf("%s in the kernel, overridden by %s=%s in this environment", name, backend.EnvVar, os.Getenv(backend.EnvVar))
+	case strings.HasPrefix(name, "ONNX"):
+		c.Detail = fmt.Sprintf("%s (cells built with CGO_ENABLED=1 GOFLAGS=%q); %s=go switches a session to pure Go", name, spec.Env["GOFLAGS"], backend.EnvVar)
+	default:
+		_, why := onnxRuntimeUsable()
+		if why == "" {
+			why = "ONNX Runtime is provisioned but the kernel was installed without it"
+		}
+		c.Detail = "pure-Go backend (" + spec.Env["GOMLX_BACKEND"] + "): " + why
+		c.Fix = "bin/medgo install   (provides ONNX Runtime, 4–15× faster training; needs npm and a C compiler)"
+		c.OK = false
+	}
 	return c
 }
 

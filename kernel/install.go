@@ -43,16 +43,19 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	skipPrebuild := fs.Bool("skip-prebuild", false, "do not pre-build mlkit (the first cell will compile it)")
 	kernelLog := fs.Bool("kernel-log", false, "let GoNB log to Jupyter's terminal (for debugging the kernel itself)")
-	onnx := fs.Bool("onnx", false, "also provide ONNX Runtime "+backend.ONNXRuntimeVersion+" (about 114 MB through npm) for builds tagged onnx")
+	onnx := fs.Bool("onnx", true, "provide ONNX Runtime "+backend.ONNXRuntimeVersion+" (about 114 MB through npm) and run cells on it; "+
+		"without the flag a failure only falls back to the pure-Go backend, --onnx=false always uses pure Go")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	requireONNX := false
+	fs.Visit(func(f *flag.Flag) { requireONNX = requireONNX || (f.Name == "onnx" && *onnx) })
 	root, err := findRoot()
 	if err != nil {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
-	if err := install(root, installOptions{Prebuild: !*skipPrebuild, KernelLog: *kernelLog, ONNX: *onnx}, stdout); err != nil {
+	if err := install(root, installOptions{Prebuild: !*skipPrebuild, KernelLog: *kernelLog, ONNX: *onnx, RequireONNX: requireONNX}, stdout); err != nil {
 		fmt.Fprintln(stderr, "medgo install:", err)
 		return 1
 	}
@@ -64,7 +67,10 @@ func cmdInstall(args []string, stdout, stderr io.Writer) int {
 type installOptions struct {
 	Prebuild  bool // pre-build mlkit so that the first cell only links
 	KernelLog bool // keep GoNB's own logging on Jupyter's terminal
-	ONNX      bool // provide the ONNX Runtime library (kernel/onnx.go)
+	ONNX      bool // provide the ONNX Runtime library (kernel/onnx.go) and run cells on it
+	// RequireONNX makes a failure to provide ONNX Runtime an error instead of a fall-back to
+	// the pure-Go backend (medgo install --onnx, as make test does).
+	RequireONNX bool
 }
 
 // quietKernelFlags turn GoNB's logging off. By default it writes every step (and a goroutine
@@ -95,7 +101,6 @@ func install(root string, opts installOptions, out io.Writer) error {
 		return nil
 	}
 	env := kernelEnv(root, goBin)
-	buildEnv := append(os.Environ(), "GOEXPERIMENT="+env["GOEXPERIMENT"])
 	if err := step("downloading the Go modules go.mod requires (go mod download)", func() error {
 		return downloadModules(root, goBin)
 	}); err != nil {
@@ -128,24 +133,37 @@ func install(root string, opts installOptions, out io.Writer) error {
 			return err
 		}
 	}
-	if opts.Prebuild {
-		if err := step("pre-building mlkit for notebook cells", func() error {
-			return runIn(root, buildEnv, goBin, "build", "./mlkit/...", gonbPackage+"/gonbui")
-		}); err != nil {
-			return err
-		}
-	}
 	if opts.ONNX {
-		if err := step("providing ONNX Runtime "+backend.ONNXRuntimeVersion+" (checksum-verified)", func() error {
+		err := step("providing ONNX Runtime "+backend.ONNXRuntimeVersion+" (checksum-verified)", func() error {
 			cache, err := ortCacheDir()
 			if err != nil {
 				return err
 			}
-			lib, err := provisionONNXRuntime(cache, io.Discard)
+			_, err = provisionONNXRuntime(cache, io.Discard)
+			return err
+		})
+		lib, why := onnxRuntimeUsable()
+		switch {
+		case err == nil && lib != "":
+			useONNXRuntime(env, lib)
+		case opts.RequireONNX:
 			if err == nil {
-				env[backend.ONNXRuntimeLibEnv] = lib
+				err = fmt.Errorf("ONNX Runtime cannot be used: %s", why)
 			}
 			return err
+		default:
+			if err == nil {
+				err = fmt.Errorf("%s", why)
+			}
+			fmt.Fprintf(out, "  note: %v\n  Cells will run on the pure-Go backend (4–15× slower to train); fix the above and run bin/medgo install again.\n", err)
+		}
+	}
+	fmt.Fprintf(out, "• notebook cells will run on %s\n", engineName(env))
+	if opts.Prebuild {
+		// With the kernel's build settings (cgo and tags included), or the first cell would
+		// compile mlkit again.
+		if err := step("pre-building mlkit for notebook cells", func() error {
+			return runIn(root, buildEnv(env), goBin, "build", "./mlkit/...", gonbPackage+"/gonbui")
 		}); err != nil {
 			return err
 		}
@@ -169,7 +187,7 @@ func install(root string, opts installOptions, out io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Kernel %q (%s) is installed for %s\n", KernelName, DisplayName, root)
+	fmt.Fprintf(out, "Kernel %q (%s) is installed for %s; cells run on %s\n", KernelName, DisplayName, root, engineName(env))
 	return nil
 }
 

@@ -8,6 +8,7 @@
 //	medgo lab       start Jupyter on 127.0.0.1 with token authentication
 //	medgo book      write a static HTML book of executed notebooks
 //	medgo report    write a trained run's model report into its directory
+//	medgo env       print the kernel's build and backend settings as shell exports
 //
 // Run "medgo COMMAND -h" for a command's flags.
 package main
@@ -30,6 +31,7 @@ var commands = []command{
 	{"lab", "start Jupyter on 127.0.0.1 with token authentication", cmdLab},
 	{"book", "build a static HTML book of the executed notebooks", cmdBook},
 	{"report", "write a trained run's model report (HTML and Markdown) into its directory", cmdReport},
+	{"env", "print the kernel's build and backend settings as shell exports (eval \"$(bin/medgo env)\")", cmdEnv},
 	{kernelCommand, "run GoNB for Jupyter (the kernelspec's command; not for direct use)", cmdKernel},
 	{watchCommand, "medgo kernel's watchdog (not for direct use)", cmdKernelWatch},
 }

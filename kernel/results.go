@@ -323,7 +323,7 @@ func kernelSettings() string {
 		return ""
 	}
 	var parts []string
-	for _, name := range []string{"GOMLX_BACKEND", "MEDGO_BACKEND", "GOEXPERIMENT", "GODEBUG"} {
+	for _, name := range []string{"GOMLX_BACKEND", "MEDGO_BACKEND", "GOFLAGS", "GOEXPERIMENT", "GODEBUG"} {
 		if v, ok := spec.Env[name]; ok {
 			parts = append(parts, name+"="+v)
 		}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs what MedGo needs from the operating system: Jupyter (from Debian/Ubuntu packages),
-# and, where it can, pydicom's and nibabel's packages, whose sample scanner files tutorial 10
+# a C compiler and npm for the ONNX Runtime engine (cgo builds; npm fetches the library), and,
+# where it can, pydicom's and nibabel's packages, whose sample scanner files tutorial 10
 # reads (without them the samples are downloaded, checksum-verified, on first use).
 # Go itself must already be installed (see go.mod for the version).
 set -euo pipefail
@@ -43,6 +44,55 @@ install_samples() {
     { DEBIAN_FRONTEND=noninteractive $s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "${samples[@]}" >/dev/null; } ||
     echo "note: installing ${samples[*]} failed; tutorial 10 will download its sample files instead" >&2
 }
+
+# apt_install installs packages, waiting for another apt to release its lock instead of failing
+# at once (up to ten minutes).
+apt_install() {
+  local s="$1"; shift
+  for attempt in $(seq 1 60); do
+    if DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>/tmp/medgo-apt.$$; then
+      rm -f /tmp/medgo-apt.$$; return 0
+    fi
+    if grep -q -i "lock" /tmp/medgo-apt.$$; then
+      [ "$attempt" = 1 ] && echo "apt is busy (another process holds its lock); waiting…" >&2
+      sleep 10; continue
+    fi
+    DEBIAN_FRONTEND=noninteractive $s apt-get update -qq >/dev/null 2>&1 || true
+    if DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>/tmp/medgo-apt.$$; then
+      rm -f /tmp/medgo-apt.$$; return 0
+    fi
+    grep -q -i "lock" /tmp/medgo-apt.$$ && { sleep 10; continue; }
+    cat /tmp/medgo-apt.$$ >&2; rm -f /tmp/medgo-apt.$$; return 1
+  done
+  rm -f /tmp/medgo-apt.$$
+  return 1
+}
+
+# install_engine adds a C compiler and npm, which medgo install needs to run cells on ONNX
+# Runtime. Without them it falls back to the pure-Go backend and says so; medgo doctor shows
+# the fix.
+install_engine() {
+  local need=()
+  command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  [ ${#need[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || {
+    echo "note: ${need[*]} missing; install them for the ONNX Runtime engine (cells run on pure Go without)" >&2
+    return 0
+  }
+  local s=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || {
+      echo "note: ${need[*]} missing; run: sudo apt-get install -y ${need[*]}   (for the ONNX Runtime engine)" >&2
+      return 0
+    }
+    s="sudo"
+  fi
+  echo "Installing the ONNX Runtime engine's build tools: ${need[*]}"
+  apt_install "$s" "${need[@]}" || echo "note: installing ${need[*]} failed; cells will run on the pure-Go backend" >&2
+}
+
+install_engine
 
 if have_jupyter && { [ -x /usr/bin/jupyter ] || command -v jupyter >/dev/null 2>&1; }; then
   install_samples

@@ -25,7 +25,8 @@ func killChildSplit() *data.Split {
 }
 
 func killChildTrainer(dir string) *Trainer {
-	return New("killed", models.MLP(64, 64).Done()).Epochs(400).BatchSize(16).Dir(dir).Quiet().Done()
+	// More epochs than any engine gets through in the test's eight rounds: it must be killed.
+	return New("killed", models.MLP(64, 64).Done()).Epochs(100000).BatchSize(16).Dir(dir).Quiet().Done()
 }
 
 // TestMain runs the training child when asked to, instead of the tests.
