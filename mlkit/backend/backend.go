@@ -47,6 +47,7 @@ var (
 	mu      sync.Mutex
 	current compute.Backend
 	host    compute.Backend
+	ort     compute.Backend
 )
 
 // Config returns the backend configuration string mlkit will use and a short reason for the choice.
@@ -139,6 +140,42 @@ func Host() (compute.Backend, error) {
 		host = b
 	}
 	return host, nil
+}
+
+// ONNX returns an ONNX Runtime backend, whichever backend Get chose: the process-wide one when
+// it is ONNX Runtime, else one started from the provisioned library. Exporting a model to a
+// .onnx file needs it. The error says what is missing and how to get it.
+func ONNX() (compute.Backend, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if current != nil && IsONNX(current) {
+		return current, nil
+	}
+	if ort != nil {
+		return ort, nil
+	}
+	if onnxConfig == nil {
+		why := "this program was built without ONNX Runtime support (build tag onnx)"
+		if onnxUnavailable != "" {
+			why = "this program was " + onnxUnavailable
+		}
+		return nil, fmt.Errorf("ONNX Runtime is not available: %s; run the cell in the medgo kernel installed with ONNX Runtime (medgo install), or build with %s", why, "CGO_ENABLED=1 go build -tags onnx")
+	}
+	config, _, ok := onnxConfig()
+	if !ok {
+		return nil, fmt.Errorf("ONNX Runtime is not available: no library provisioned; run medgo install, or set %s to libonnxruntime %s", ONNXRuntimeLibEnv, ONNXRuntimeVersion)
+	}
+	b, err := compute.NewWithConfig(config)
+	if err != nil {
+		return nil, fmt.Errorf("ONNX Runtime (%s) failed to start: %w", config, err)
+	}
+	ort = b
+	return b, nil
+}
+
+// IsONNX reports whether b is the ONNX Runtime backend.
+func IsONNX(b compute.Backend) bool {
+	return b != nil && strings.HasPrefix(strings.ToLower(b.Name()), "onnx")
 }
 
 // IsPureGo reports whether b is GoMLX's pure-Go backend.
