@@ -1,6 +1,6 @@
 # MedGo: JupyterLab with the "Go (MedGo)" kernel and mlkit pre-built.
 #
-#   docker build -t medgo .                          # CPU image, pure-Go backend
+#   docker build -t medgo .                          # CPU image, cells run on ONNX Runtime
 #   docker build --build-arg WITH_XLA=1 -t medgo:xla .  # also the XLA PJRT CPU plugin
 #   docker run --rm -p 127.0.0.1:8888:8888 medgo     # prints the URL with a fresh token
 #
@@ -27,6 +27,14 @@ ARG WITH_XLA=0
 ARG XLA_PLUGIN=cpu
 ARG XLA_VERSION=
 
+# ONNX Runtime, the kernel's default engine: the CPU library inside the npm package
+# onnxruntime-node, taken from the npm registry's tarball and checked against the SHA-256 MedGo
+# pins (kernel/onnx.go, linux/amd64) before it is installed. WITH_ONNX=0 leaves it out (cells
+# then run on the pure-Go backend).
+ARG WITH_ONNX=1
+ARG ORT_VERSION=1.30.0
+ARG ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+
 LABEL org.opencontainers.image.title="MedGo" \
       org.opencontainers.image.description="JupyterLab with the Go (MedGo) kernel for healthcare machine learning in Go"
 
@@ -34,7 +42,7 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 
 USER root
 
-# A C toolchain for cgo (the XLA backend needs it; plain builds use it when present).
+# A C toolchain for cgo (the ONNX Runtime and XLA backends load their libraries through it).
 RUN apt-get update --yes && \
     apt-get install --yes --no-install-recommends gcc libc6-dev && \
     apt-get clean && rm -rf /var/lib/apt/lists/*
@@ -63,6 +71,7 @@ ENV PATH="/usr/local/go/bin:/home/${NB_USER}/go/bin:${PATH}" \
     MEDGO_TUTORIALS=/opt/medgo/notebooks \
     MEDGO_CACHE=/home/${NB_USER}/.cache/medgo \
     MEDGO_WITH_XLA=${WITH_XLA} \
+    MEDGO_WITH_ONNX=${WITH_ONNX} \
     MEDGO_XLA_PLUGIN=${XLA_PLUGIN} \
     JUPYTER_CONFIG_PATH=/etc/medgo/jupyter \
     MEDGO_IP=0.0.0.0 \
@@ -82,6 +91,22 @@ RUN set -e; \
     go clean -modcache; \
     cd /; rm -rf /tmp/xlainstall /tmp/xla-gopath /tmp/xla-gocache
 
+# The library goes outside the user's cache volume, so a fresh volume does not hide it;
+# MEDGO_ONNXRUNTIME_LIB tells medgo install (which verifies it again) and mlkit where it is.
+RUN set -e; \
+    case "${WITH_ONNX}" in \
+      0) echo "WITH_ONNX=0: no ONNX Runtime; cells run on the pure-Go backend"; exit 0 ;; \
+      1) ;; \
+      *) echo "ERROR: WITH_ONNX must be 0 or 1, got '${WITH_ONNX}'" >&2; exit 1 ;; \
+    esac; \
+    if [ "${GO_ARCH}" != "amd64" ]; then echo "ERROR: ORT_SHA256 pins the linux/amd64 library; build with WITH_ONNX=0 for ${GO_ARCH}" >&2; exit 1; fi; \
+    wget --quiet -O /tmp/ort.tgz "https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-${ORT_VERSION}.tgz"; \
+    tar -xzf /tmp/ort.tgz -C /tmp package/bin/napi-v6/linux/x64/libonnxruntime.so.1; \
+    echo "${ORT_SHA256}  /tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c -; \
+    install -D -m 0644 /tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1 /usr/local/lib/medgo/libonnxruntime.so.1; \
+    rm -rf /tmp/ort.tgz /tmp/package
+ENV MEDGO_ONNXRUNTIME_LIB=/usr/local/lib/medgo/libonnxruntime.so.1
+
 # Scripts and Jupyter settings.
 COPY docker/start.sh /usr/local/bin/medgo-start
 COPY docker/healthcheck.sh /usr/local/bin/medgo-healthcheck
@@ -100,12 +125,14 @@ COPY --chown=${NB_UID}:${NB_GID} go.mod go.sum ./
 RUN go mod download
 
 # The project, then the kernel: "medgo install" builds the pinned gonb/goimports/gopls, pre-builds
-# mlkit into the Go build cache (so the first cell compiles in seconds) and registers the kernelspec.
+# mlkit into the Go build cache with the engine's tags and flags (so the first cell compiles in
+# seconds) and registers the kernelspec; --onnx makes a library that fails its check an error.
 COPY --chown=${NB_UID}:${NB_GID} . .
 RUN set -e; \
-    if [ "${WITH_XLA}" = "1" ]; then export GOFLAGS="-tags=xla"; fi; \
     go build -o bin/medgo ./kernel; \
-    bin/medgo install; \
+    if [ "${WITH_XLA}" = "1" ]; then GOFLAGS="-tags=xla" bin/medgo install --onnx=false; \
+    elif [ "${WITH_ONNX}" = "1" ]; then bin/medgo install --onnx; \
+    else bin/medgo install --onnx=false; fi; \
     jupyter kernelspec list --json | python3 -c 'import json, sys; ks = json.load(sys.stdin)["kernelspecs"]; sys.exit(0 if "medgo" in ks else "medgo install did not register the medgo kernelspec")'
 
 # Tutorials in the user's work directory (start.sh copies them again into an empty volume).

@@ -16,6 +16,8 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
 )
 
 // Instruction is one Dockerfile instruction as written.
@@ -230,6 +232,7 @@ func Rules(goVersion string) []Rule {
 		{"healthcheck", "the final stage has a HEALTHCHECK", checkHealthcheck},
 		{"tini-entrypoint", "the ENTRYPOINT runs tini as init", checkTini},
 		{"medgo-install", "the kernel is installed by running medgo install", checkMedgoInstall},
+		{"onnx-runtime", "ONNX Runtime " + backend.ONNXRuntimeVersion + " comes from the npm registry's onnxruntime-node tarball, its library's SHA-256 is the one MedGo pins and is checked (sha256sum -c) before it is installed, and the final stage sets " + backend.ONNXRuntimeLibEnv, checkONNXRuntime},
 		{"no-latest", `the word "latest" appears nowhere`, checkNoLatest},
 	}
 }
@@ -489,6 +492,61 @@ func checkMedgoInstall(df *Dockerfile) error {
 		}
 	}
 	return fmt.Errorf("no RUN in the final stage runs \"medgo install\"; the kernel must be installed the project's own way")
+}
+
+// ortURLRe finds the npm registry's onnxruntime-node tarball; group 1 is the version as written.
+var ortURLRe = regexp.MustCompile(`registry\.npmjs\.org/onnxruntime-node/-/onnxruntime-node-([^/\s"']+?)\.tgz`)
+
+func checkONNXRuntime(df *Dockerfile) error {
+	var st *Stage
+	var i int
+	var in Instruction
+	for si := range df.Stages {
+		for k, x := range df.Stages[si].Instructions {
+			if x.Cmd == "run" && ortURLRe.MatchString(x.Script) && st == nil {
+				st, i, in = &df.Stages[si], k, x
+			}
+		}
+	}
+	if st == nil {
+		return fmt.Errorf("no RUN downloads https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-%s.tgz; the image's default engine needs its library", backend.ONNXRuntimeVersion)
+	}
+	v, err := df.expand(st, i, ortURLRe.FindStringSubmatch(in.Script)[1])
+	if err != nil {
+		return fmt.Errorf("Dockerfile:%d: onnxruntime-node version %v", in.Line, err)
+	}
+	if v != backend.ONNXRuntimeVersion {
+		return fmt.Errorf("Dockerfile:%d: downloads onnxruntime-node %s but MedGo pins ONNX Runtime %s; set ARG ORT_VERSION=%s", in.Line, v, backend.ONNXRuntimeVersion, backend.ONNXRuntimeVersion)
+	}
+	download, check, install := -1, -1, -1
+	for k, argv := range simpleCommands(in.Script) {
+		name := path.Base(argv[0])
+		switch {
+		case download < 0 && ortURLRe.MatchString(strings.Join(argv, " ")):
+			download = k
+		case check < 0 && name == "sha256sum" && hasCheckFlag(argv[1:]):
+			check = k
+		case install < 0 && (name == "install" || name == "cp" || name == "mv"):
+			install = k
+		}
+	}
+	switch {
+	case check < 0 || check < download:
+		return fmt.Errorf("Dockerfile:%d: the ONNX Runtime library's checksum is not verified after the download; add: echo \"${ORT_SHA256}  <library>\" | sha256sum -c -", in.Line)
+	case install >= 0 && install < check:
+		return fmt.Errorf("Dockerfile:%d: the ONNX Runtime library is installed before its checksum is verified", in.Line)
+	case !strings.Contains(in.Script, "ORT_SHA256"):
+		return fmt.Errorf("Dockerfile:%d: the checksum check does not use the ORT_SHA256 build argument", in.Line)
+	}
+	sum, err := df.expand(st, i, "${ORT_SHA256}")
+	if err != nil || sum != backend.ONNXRuntimeLinuxAMD64SHA256 {
+		return fmt.Errorf("Dockerfile: ARG ORT_SHA256=%q is not the SHA-256 MedGo pins for ONNX Runtime %s (linux/amd64): %s", sum, backend.ONNXRuntimeVersion, backend.ONNXRuntimeLinuxAMD64SHA256)
+	}
+	final := df.Final()
+	if lib, err := df.expand(final, len(final.Instructions), "${"+backend.ONNXRuntimeLibEnv+"}"); err != nil || lib == "" {
+		return fmt.Errorf("the final stage does not set ENV %s to the installed library; medgo install and mlkit look for it there", backend.ONNXRuntimeLibEnv)
+	}
+	return nil
 }
 
 var latestRe = regexp.MustCompile(`(?i)\blatest\b`)

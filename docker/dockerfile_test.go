@@ -50,12 +50,13 @@ func TestRepositoryDockerfileMutations(t *testing.T) {
 	tests := []struct{ rule, old, new string }{
 		{"base-pinned", "base-notebook:2026-07-28", "base-notebook"},
 		{"go-version", "ARG GO_VERSION=" + goVersion, "ARG GO_VERSION=1.0.1"},
-		{"go-checksum", `| sha256sum -c -`, `| sha256sum`},
+		{"go-checksum", `/tmp/go.tar.gz" | sha256sum -c -`, `/tmp/go.tar.gz" | sha256sum`},
 		{"non-root-user", "USER ${NB_UID}\nWORKDIR /opt/medgo", "USER root\nWORKDIR /opt/medgo"},
 		{"expose-8888", "EXPOSE 8888", "EXPOSE 8080"},
 		{"healthcheck", "HEALTHCHECK --interval", "# HEALTHCHECK --interval"},
 		{"tini-entrypoint", `ENTRYPOINT ["tini", "-g", "--"]`, `ENTRYPOINT ["medgo-start"]`},
-		{"medgo-install", "bin/medgo install;", "bin/medgo doctor;"},
+		{"medgo-install", "bin/medgo install --onnx=false; \\\n    elif [ \"${WITH_ONNX}\" = \"1\" ]; then bin/medgo install --onnx; \\\n    else bin/medgo install --onnx=false; fi", "bin/medgo doctor; \\\n    else bin/medgo doctor; fi"},
+		{"onnx-runtime", "ARG ORT_SHA256=ffb75a925ba05e47", "ARG ORT_SHA256=0fb75a925ba05e47"},
 		{"no-latest", "ARG XLA_VERSION=", "ARG XLA_VERSION=latest"},
 	}
 	for _, tt := range tests {
@@ -88,6 +89,13 @@ USER root
 RUN wget -O /tmp/go.tgz "https://go.dev/dl/go${GO_VERSION}.linux-amd64.tar.gz" && \
     echo "${GO_SHA256}  /tmp/go.tgz" | sha256sum -c - && \
     tar -C /usr/local -xzf /tmp/go.tgz
+ARG ORT_VERSION=1.30.0
+ARG ORT_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+RUN wget -O /tmp/ort.tgz "https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-${ORT_VERSION}.tgz" && \
+    tar -xzf /tmp/ort.tgz -C /tmp package/bin/napi-v6/linux/x64/libonnxruntime.so.1 && \
+    echo "${ORT_SHA256}  /tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c - && \
+    install -D /tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1 /usr/local/lib/medgo/libonnxruntime.so.1
+ENV MEDGO_ONNXRUNTIME_LIB=/usr/local/lib/medgo/libonnxruntime.so.1
 USER ${NB_UID}
 RUN go build -o bin/medgo ./kernel && bin/medgo install
 EXPOSE 8888
@@ -179,6 +187,14 @@ func TestRulesRejectBadDockerfiles(t *testing.T) {
 		{"medgo-install", "other subcommand", edit(t, "bin/medgo install", "bin/medgo doctor"), "medgo install"},
 		{"medgo-install", "in a comment", edit(t, "&& bin/medgo install", "# bin/medgo install"), "medgo install"},
 		{"medgo-install", "jupyter kernelspec instead", edit(t, "bin/medgo install", "jupyter kernelspec install --user kernel"), "medgo install"},
+
+		{"onnx-runtime", "no download", edit(t, "https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-${ORT_VERSION}.tgz", "https://example.com/ort.tgz"), "no RUN downloads"},
+		{"onnx-runtime", "other release", edit(t, "ORT_VERSION=1.30.0", "ORT_VERSION=1.29.0"), "pins ONNX Runtime 1.30.0"},
+		{"onnx-runtime", "no check", edit(t, `echo "${ORT_SHA256}  /tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c - && \`, `\`), "not verified"},
+		{"onnx-runtime", "installed before the check", edit(t, "RUN wget -O /tmp/ort.tgz", "RUN install -D lib /usr/local/lib/x && wget -O /tmp/ort.tgz"), "installed before"},
+		{"onnx-runtime", "other checksum", edit(t, "ORT_SHA256=ffb75a925ba05e47", "ORT_SHA256=0fb75a925ba05e47"), "not the SHA-256 MedGo pins"},
+		{"onnx-runtime", "literal instead of ORT_SHA256", edit(t, `"${ORT_SHA256}  /tmp/package`, `"0000  /tmp/package`), "does not use the ORT_SHA256"},
+		{"onnx-runtime", "library not named", edit(t, "ENV MEDGO_ONNXRUNTIME_LIB=/usr/local/lib/medgo/libonnxruntime.so.1\n", ""), "does not set ENV MEDGO_ONNXRUNTIME_LIB"},
 
 		{"no-latest", "comment", "# built from the latest release\n" + goodDockerfile, "mentions \"latest\""},
 		{"no-latest", "argument", edit(t, "ARG GO_VERSION=1.26.8", "ARG GO_VERSION=1.26.8\nARG PLUGIN=LATEST"), "mentions \"latest\""},

@@ -32,6 +32,7 @@ CMD ["jupyter", "lab"]
 	// healthcheck
 	// tini-entrypoint
 	// medgo-install
+	// onnx-runtime
 	// no-latest
 }
 

@@ -21,6 +21,11 @@ const ONNXRuntimeLibEnv = "MEDGO_ONNXRUNTIME_LIB"
 // onnxruntime-node of that version).
 const ONNXRuntimeVersion = "1.30.0"
 
+// ONNXRuntimeLinuxAMD64SHA256 is the SHA-256 of that release's linux/amd64 library as
+// onnxruntime-node ships it (bin/napi-v6/linux/x64/libonnxruntime.so.1, 45,828,512 bytes):
+// medgo install and the Docker image both refuse a library that does not match.
+const ONNXRuntimeLinuxAMD64SHA256 = "ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23"
+
 // ONNXRuntimeLibName is the library's file name on this platform, as onnxruntime-node ships
 // it; "" where it ships none MedGo knows how to use.
 func ONNXRuntimeLibName() string {
