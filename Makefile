@@ -71,11 +71,11 @@ fuzz:
 lab: setup
 	$(MEDGO) lab
 
-# Training throughput against PyTorch on the same CPU, and notebook cell latency; writes
-# bench/RESULTS.md. BENCH_FLAGS adds flags (go run ./bench -h lists them).
+# Training throughput on pure Go and ONNX Runtime (built with the kernel's settings, medgo env)
+# against PyTorch on the same CPU, and notebook cell latency; writes bench/RESULTS.md. BENCH_FLAGS adds flags (go run ./bench -h lists them).
 bench: setup
 	bash bench/torch-setup.sh
-	$(GO) run ./bench --write $(BENCH_FLAGS)
+	eval "$$($(MEDGO) env)" && $(GO) run ./bench --write $(BENCH_FLAGS)
 
 clean:
 	rm -rf out

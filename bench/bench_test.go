@@ -8,12 +8,21 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/medgo-lab/medgo/mlkit/data"
 )
+
+// TestMain lets the test binary act as an engine's process, as the benchmark program does.
+func TestMain(m *testing.M) {
+	if path := os.Getenv(childEnv); path != "" {
+		os.Exit(childMain(path, os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
 
 // tinyImages is a random MNIST-shaped split small enough for a unit test.
 func tinyImages(n int) *data.Split {
@@ -78,7 +87,8 @@ func TestHarnessTinySizes(t *testing.T) {
 
 	r := &Report{Command: "go run ./bench", Started: time.Now(), CPU: cpuModel(), Cores: 1, GOMAXPROCS: 1,
 		LoadStart: loadAvg(), LoadEnd: loadAvg(), CNNConfig: cnnCfg, SeqConfig: tinySeq,
-		CNN: cnn, LSTM: rnns[0], GRU: rnns[1], Transformer: tr,
+		Runs: []*EngineRun{{Engine: engineGo, Backend: "go", CNN: cnn, LSTM: rnns[0], GRU: rnns[1], Transformer: tr},
+			{Engine: engineONNX, Unavailable: "no library"}},
 		Torch: &TorchResult{Unavailable: "import torch failed"}}
 	var buf bytes.Buffer
 	if err := r.WriteMarkdown(&buf); err != nil {
@@ -86,7 +96,8 @@ func TestHarnessTinySizes(t *testing.T) {
 	}
 	md := buf.String()
 	for _, want := range []string{"## Targets", "## Seed CNN", "## LSTM and GRU", "## Transformer encoder",
-		"PyTorch: not available (import torch failed)", "| LSTM | 6 |", "| GRU | 3 |", "T=6/T=3"} {
+		"PyTorch: not available (import torch failed)", "| LSTM | 6 |", "| GRU | 3 |", "T=6/T=3",
+		"ONNX Runtime: not measured (no library)", "|  | pure Go | PyTorch, 1 thread | PyTorch, 1 thread | pure Go/PyTorch |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
@@ -99,41 +110,62 @@ func TestHarnessTinySizes(t *testing.T) {
 // TestTargets checks the goals' verdicts on given figures.
 func TestTargets(t *testing.T) {
 	seq := SeqConfig{Lengths: []int{50, 100, 200}}
-	rnn := func(cell string, t50, t200 time.Duration) *RNNResult {
-		return &RNNResult{Cell: cell, Timing: []SeqTiming{{Length: 50, Step: Timing{Median: t50}}, {Length: 200, Step: Timing{Median: t200}}}}
+	rnn := func(cell string, t50, t200, first time.Duration) *RNNResult {
+		return &RNNResult{Cell: cell, Timing: []SeqTiming{{Length: 50, Step: Timing{Median: t50, First: first}}, {Length: 200, Step: Timing{Median: t200, First: first}}}}
 	}
-	torchCNN := func(perSec float64) *TorchResult {
-		tr := &TorchResult{Version: "x"}
+	torch := func(perSec float64, step50, step200 float64) *TorchResult {
+		tr := &TorchResult{Version: "x", Threads: 2,
+			LSTM: []TorchTiming{{Length: 50, Median: step50}, {Length: 200, Median: step200}},
+			GRU:  []TorchTiming{{Length: 50, Median: step50}, {Length: 200, Median: step200}}}
 		tr.CNN = &struct {
 			Train       TorchTiming `json:"train"`
 			TrainPerSec float64     `json:"train_per_sec"`
 			Eval        TorchTiming `json:"eval"`
 			EvalPerSec  float64     `json:"eval_per_sec"`
-		}{TrainPerSec: perSec}
+		}{TrainPerSec: perSec, EvalPerSec: 2 * perSec}
 		return tr
 	}
+	ms := time.Millisecond
+	tf := func(step time.Duration) *TransformerResult {
+		return &TransformerResult{Step: Timing{Median: step, First: time.Second}}
+	}
+	cells := func(first time.Duration, reruns ...time.Duration) *CellResult {
+		return &CellResult{First: first, Reruns: reruns}
+	}
+	met := Report{SeqConfig: seq, Torch: torch(1000, 0.050, 0.200),
+		Runs: []*EngineRun{
+			{Engine: engineGo, CNN: &CNNResult{TrainPerSec: 300, PeakRSS: 500 << 20},
+				LSTM: rnn("lstm", 10*ms, 40*ms, time.Second), GRU: rnn("gru", 10*ms, 35*ms, time.Second), Transformer: tf(500 * ms)},
+			{Engine: engineONNX, CNN: &CNNResult{TrainPerSec: 1000, EvalPerSec: 2400, PeakRSS: 600 << 20, Train: Timing{First: time.Second}},
+				LSTM: rnn("lstm", 50*ms, 200*ms, 3*time.Second), GRU: rnn("gru", 20*ms, 90*ms, 2*time.Second), Transformer: tf(100 * ms)},
+		},
+		Cells: cells(4*time.Second, time.Second, 900*ms, 2*time.Second)}
+	missed := Report{SeqConfig: seq, Torch: torch(1000, 0.050, 0.200),
+		Runs: []*EngineRun{
+			{Engine: engineGo, CNN: &CNNResult{TrainPerSec: 200, PeakRSS: 500 << 20},
+				LSTM: rnn("lstm", 10*ms, 41*ms, time.Second), GRU: rnn("gru", 10*ms, 100*ms, time.Second), Transformer: tf(400 * ms)},
+			{Engine: engineONNX, CNN: &CNNResult{TrainPerSec: 999, EvalPerSec: 2399, PeakRSS: 2 << 30, Train: Timing{First: time.Second}},
+				LSTM: rnn("lstm", 51*ms, 100*ms, 4*time.Second), GRU: rnn("gru", 20*ms, 201*ms, time.Second), Transformer: tf(100 * ms), // 4× only
+			},
+		},
+		Cells: cells(6*time.Second, 2*time.Second, 900*ms, 1100*ms)}
+	slowCompile := met
+	slowCompile.Runs = []*EngineRun{met.Runs[0], {Engine: engineONNX, CNN: met.Runs[1].CNN, LSTM: met.Runs[1].LSTM,
+		GRU: rnn("gru", 20*ms, 90*ms, 3*time.Second+ms), Transformer: met.Runs[1].Transformer}}
+	all := func(s string) []string { return slices.Repeat([]string{s}, 12) }
 	cases := []struct {
 		name string
 		r    Report
 		want []string // status per target, in order
 	}{
-		{"nothing measured", Report{SeqConfig: seq}, []string{"–", "–", "–", "–", "–", "–"}},
-		{"all met", Report{SeqConfig: seq,
-			CNN:   &CNNResult{TrainPerSec: 300, PeakRSS: 500 << 20},
-			Torch: torchCNN(1000),
-			LSTM:  rnn("lstm", 10*time.Millisecond, 40*time.Millisecond),
-			GRU:   rnn("gru", 10*time.Millisecond, 35*time.Millisecond),
-			Cells: &CellResult{First: 4 * time.Second, Reruns: []time.Duration{time.Second, 900 * time.Millisecond, 2 * time.Second}},
-		}, []string{"✓", "✓", "✓", "✓", "✓", "✓"}},
-		{"all missed", Report{SeqConfig: seq,
-			CNN:   &CNNResult{TrainPerSec: 200, PeakRSS: 2 << 30},
-			Torch: torchCNN(1000),
-			LSTM:  rnn("lstm", 10*time.Millisecond, 41*time.Millisecond),
-			GRU:   rnn("gru", 10*time.Millisecond, 100*time.Millisecond),
-			Cells: &CellResult{First: 6 * time.Second, Reruns: []time.Duration{2 * time.Second, 900 * time.Millisecond, 1100 * time.Millisecond}},
-		}, []string{"✗", "✗", "✗", "✗", "✗", "✗"}},
-		{"PyTorch unavailable", Report{SeqConfig: seq, CNN: &CNNResult{TrainPerSec: 200}, Torch: &TorchResult{Unavailable: "no torch"}},
-			[]string{"–", "–", "–", "–", "–", "–"}},
+		{"nothing measured", Report{SeqConfig: seq}, all("–")},
+		{"all met", met, all("✓")},
+		{"all missed", missed, all("✗")},
+		{"one slow compilation", slowCompile, []string{"✓", "✓", "✓", "✓", "✓", "✗", "✓", "✓", "✓", "✓", "✓", "✓"}},
+		{"ONNX Runtime unavailable", Report{SeqConfig: seq, Torch: met.Torch, Runs: []*EngineRun{met.Runs[0], {Engine: engineONNX, Unavailable: "no library"}}},
+			[]string{"–", "–", "–", "–", "–", "–", "✓", "✓", "✓", "–", "–", "✓"}},
+		{"PyTorch unavailable", Report{SeqConfig: seq, Runs: met.Runs, Torch: &TorchResult{Unavailable: "no torch"}},
+			[]string{"–", "–", "–", "–", "✓", "✓", "–", "✓", "✓", "–", "–", "✓"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -147,6 +179,17 @@ func TestTargets(t *testing.T) {
 				}
 			}
 		})
+	}
+	if m := missed.Targets()[0].Measured; strings.Contains(m, "floor") {
+		t.Errorf("0.999× is above the 0.8× floor, but the target says %q", m)
+	}
+	low := met
+	low.Runs = []*EngineRun{met.Runs[0], {Engine: engineONNX, CNN: &CNNResult{TrainPerSec: 700}}}
+	if m := low.Targets()[0].Measured; !strings.Contains(m, "below the 0.8× floor") {
+		t.Errorf("0.7× should be reported below the floor: %q", m)
+	}
+	if m := met.Targets()[0+5].Measured; !strings.Contains(m, "slowest 3.00 s (LSTM T=50)") {
+		t.Errorf("first-step target should name the slowest model: %q", m)
 	}
 }
 
@@ -163,7 +206,7 @@ func TestCommandWritesResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Transformer encoder", "--sections=transformer", "Load average", "GoMLX v"} {
+	for _, want := range []string{"## Transformer encoder", "--sections=transformer", "Load average", "GoMLX v", "- pure Go: "} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("results lack %q:\n%s", want, b)
 		}
@@ -183,6 +226,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--cnn-steps=0"}, "--cnn-steps=0: must be at least 1"},
 		{[]string{"--seq-warmup=0"}, "must be at least 1"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--engines=go,xla"}, `unknown engine "xla"`},
 	} {
 		_, err := parseFlags(c.args, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -244,8 +288,9 @@ func TestRatiosUseFasterPyTorch(t *testing.T) {
 		return tr
 	}
 	r := &Report{Cores: 2, SeqConfig: SeqConfig{Lengths: []int{50}},
-		CNN:    &CNNResult{Batch: 64, TrainPerSec: 100, EvalPerSec: 300, Train: Timing{Median: 640 * time.Millisecond}, Eval: Timing{Steps: 1}},
-		LSTM:   &RNNResult{Cell: "lstm", Timing: []SeqTiming{{Length: 50, Step: Timing{Median: 100 * time.Millisecond}}}},
+		Runs: []*EngineRun{{Engine: engineONNX,
+			CNN:  &CNNResult{Batch: 64, TrainPerSec: 100, EvalPerSec: 300, Train: Timing{Median: 640 * time.Millisecond}, Eval: Timing{Steps: 1}},
+			LSTM: &RNNResult{Cell: "lstm", Timing: []SeqTiming{{Length: 50, Step: Timing{Median: 100 * time.Millisecond}}}}}},
 		Torch:  torch(2, 200, 0.050),
 		Torch1: torch(1, 400, 0.025),
 	}
@@ -258,14 +303,15 @@ func TestRatiosUseFasterPyTorch(t *testing.T) {
 		"| Training, examples/s | 100 | 200 | 400 | 0.25 |", // 100/400
 		"| Inference, examples/s | 300 | 400 | 800 | 0.38 |",
 		"| LSTM | 50 | 100.0 ms (0.0 ms) | 50.0 ms (0.0 ms) | 25.0 ms (0.0 ms) | 4.00 |", // 100/25
-		"0.25× (100 vs 400 examples/s, PyTorch's best with 1 thread)",
+		"0.25× (100 vs 400 examples/s, PyTorch's best with 1 thread); below the 0.8× floor",
+		"T=50 4.00× (100.0 ms vs 25.0 ms)",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
 	}
-	if got := r.Targets()[0].Status; got != "✓" {
-		t.Errorf("CNN goal at exactly 0.25×: %s, want ✓", got)
+	if got := r.Targets()[0].Status; got != "✗" {
+		t.Errorf("CNN goal at 0.25×: %s, want ✗", got)
 	}
 }
 
@@ -301,7 +347,7 @@ func TestHangFallback(t *testing.T) {
 	if res.Timing[0].Step.Median <= 0 {
 		t.Errorf("bad timing on the fallback backend: %+v", res.Timing[0])
 	}
-	r := &Report{SeqConfig: cfg, GRU: res, Backend: "go", Hangs: []SectionError{{Section: "GRU", Err: "a graph execution hung"}}}
+	r := &Report{SeqConfig: cfg, Runs: []*EngineRun{{Engine: engineGo, Backend: "go", GRU: res, Hangs: []SectionError{{Section: "GRU", Err: "a graph execution hung"}}}}}
 	var buf bytes.Buffer
 	if err := r.WriteMarkdown(&buf); err != nil {
 		t.Fatal(err)

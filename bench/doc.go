@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Command bench measures how fast mlkit trains on the pure-Go backend, compared with PyTorch on
-// the same CPU, and how long notebook cells take through the Jupyter client.
+// Command bench measures how fast mlkit trains on the pure-Go backend and on ONNX Runtime,
+// compared with PyTorch on the same CPU, and how long notebook cells take through the Jupyter
+// client.
 //
 // Run it from the checkout with make bench, or directly:
 //
@@ -21,9 +22,13 @@
 //   - the first cell in a fresh "medgo" kernel after medgo install, and the median warm re-run
 //     of a cell that imports mlkit.
 //
-// Each figure is checked against its performance goal (✓ or ✗). The training steps are built
-// as mlkit/train builds them (models.Loss and Adam under model.NewExec), so the benchmark
-// measures mlkit's own models on the backend mlkit picks (--backend overrides it). Timings are
+// The Go sections run once per engine (--engines, default go,onnx), each in a new process of
+// this program with MEDGO_BACKEND set, so both engines and PyTorch are measured in one run on
+// the same machine; ONNX Runtime needs a build with cgo and -tags onnx and a provisioned
+// library (make bench builds with bin/medgo env's settings), and is reported as not measured,
+// with the reason, otherwise. Each figure is checked against its performance goal (✓ or ✗).
+// The training steps are built as mlkit/train builds them (models.Loss and Adam under
+// model.NewExec), so the benchmark measures mlkit's own models. Timings are
 // medians, with the fastest step beside them, since the machine may be busy with other work;
 // the sequence lengths of a recurrent model are timed in interleaved rounds so that load changes
 // affect them alike. A training step that takes longer than --step-timeout is reported as hung,

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,13 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/medgo-lab/medgo/mlkit/backend"
-	"github.com/medgo-lab/medgo/mlkit/data"
 )
 
 const modulePath = "github.com/medgo-lab/medgo"
@@ -35,13 +30,16 @@ type options struct {
 	write      bool
 	out        string
 	cpuProfile string
-	backend    string
+	engines    []string // engines the Go sections run on, each in its own process
 	cells      []string // recurrent cells to time
 }
 
 var allSections = []string{"cnn", "rnn", "transformer", "torch", "cells"}
 
 func main() {
+	if path := os.Getenv(childEnv); path != "" {
+		os.Exit(childMain(path, os.Args[1:]))
+	}
 	os.Exit(cmdMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -59,12 +57,9 @@ func cmdMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1
 	}
-	if opt.backend != "" {
-		os.Setenv(backend.EnvVar, opt.backend)
-	}
 	r := newReport(args, opt)
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
-	runSections(r, opt, root, progress)
+	runSections(r, opt, args, root, progress)
 	r.LoadEnd = loadAvg()
 	r.Elapsed = time.Since(r.Started)
 	if err := r.WriteMarkdown(stdout); err != nil {
@@ -89,7 +84,7 @@ func cmdMain(args []string, stdout, stderr io.Writer) int {
 		}
 		progress("results written to %s", path)
 	}
-	if len(r.Errors) > 0 {
+	if len(r.AllErrors()) > 0 {
 		return 1
 	}
 	return 0
@@ -99,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: go run ./bench [flags]\n\nMeasures mlkit's training speed on the pure-Go backend against PyTorch on the same CPU, and notebook cell latency.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: go run ./bench [flags]\n\nMeasures mlkit's training speed on the pure-Go backend and on ONNX Runtime against PyTorch on the same CPU, and notebook cell latency.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	opt := &options{}
@@ -124,7 +119,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&opt.install, "install", true, "run medgo install (into a temporary Jupyter data directory) before timing the first cell")
 	fs.BoolVar(&opt.write, "write", false, "write the results to bench/RESULTS.md")
 	fs.StringVar(&opt.out, "out", "", "with --write: the file to write instead of bench/RESULTS.md")
-	fs.StringVar(&opt.backend, "backend", "", "backend configuration for the Go sections, as MEDGO_BACKEND takes it (default: mlkit's choice)")
+	engines := fs.String("engines", strings.Join(allEngines, ","), "engines the Go sections run on, each in a process of its own: "+strings.Join(allEngines, ", "))
 	fs.DurationVar(&stepTimeout, "step-timeout", stepTimeout, "longest a single training step may take before it is reported as hung")
 	fs.StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of the Go sections to this file and add its top functions to the report")
 	if err := fs.Parse(args); err != nil {
@@ -144,6 +139,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, fmt.Errorf("--sections: unknown section %q; choose among %s", s, strings.Join(allSections, ", "))
 		}
 		opt.sections[s] = true
+	}
+	for e := range strings.SplitSeq(*engines, ",") {
+		e = strings.TrimSpace(e)
+		if !contains(allEngines, e) {
+			return nil, fmt.Errorf("--engines: unknown engine %q; choose among %s", e, strings.Join(allEngines, ", "))
+		}
+		opt.engines = append(opt.engines, e)
 	}
 	for c := range strings.SplitSeq(*cells, ",") {
 		c = strings.TrimSpace(c)
@@ -198,101 +200,30 @@ func newReport(args []string, opt *options) *Report {
 	if os.Getenv("MAKELEVEL") != "" {
 		cmd = "make bench → " + cmd
 	}
-	be := "unavailable"
-	if _, err := backend.Get(); err == nil {
-		be = backend.Describe()
-	}
 	return &Report{
 		Command: cmd, Started: time.Now(), CPU: cpuModel(), Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Memory: memTotal(), LoadStart: loadAvg(), Go: runtime.Version(), Experiment: goExperiment(),
-		GoMLX: moduleVersion("github.com/gomlx/gomlx"), Compute: moduleVersion("github.com/gomlx/compute"), Backend: be,
-		CNNConfig: opt.cnn, SeqConfig: opt.seq,
+		GoMLX: moduleVersion("github.com/gomlx/gomlx"), Compute: moduleVersion("github.com/gomlx/compute"),
+		ComputeONNX: moduleVersion("github.com/gomlx/compute-onnx"),
+		CNNConfig:   opt.cnn, SeqConfig: opt.seq,
 	}
 }
 
-// runSections runs the selected sections in order, recording failures in the report.
-func runSections(r *Report, opt *options, root string, progress func(string, ...any)) {
+// runSections runs the selected sections in order: the Go sections once per engine, each in a
+// process of its own, then PyTorch and the notebook cells, recording failures in the report.
+func runSections(r *Report, opt *options, args []string, root string, progress func(string, ...any)) {
 	fail := func(section string, err error) {
 		progress("%s failed: %v", section, err)
 		r.Errors = append(r.Errors, SectionError{Section: section, Err: err.Error()})
 	}
-	var profile *os.File
-	if opt.cpuProfile != "" {
-		f, err := os.Create(opt.cpuProfile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fail("cpuprofile", err)
-		} else {
-			profile = f
-		}
-	}
-	// goSection runs one Go section; when a graph execution hangs, it notes the hang and runs the
-	// section again on a fresh backend that executes operations one at a time.
-	goSection := func(name string, f func() error) {
-		err := f()
-		if errors.Is(err, errHung) && !errors.Is(err, errSkipped) && fallbackBackend() == nil {
-			r.Hangs = append(r.Hangs, SectionError{Section: name, Err: err.Error()})
-			progress("%s hung; measuring it again with the backend %q", name, fallbackConfig)
-			if err = useFallbackBackend(); err == nil {
-				err = f()
+	if opt.sections["cnn"] || opt.sections["rnn"] || opt.sections["transformer"] {
+		for _, e := range opt.engines {
+			run := runEngine(e, args, progress)
+			if run.Unavailable != "" {
+				progress("%s: not measured (%s)", engineTitle(e), run.Unavailable)
 			}
+			r.Runs = append(r.Runs, run)
 		}
-		if err != nil {
-			fail(name, err)
-		}
-	}
-	if opt.sections["cnn"] {
-		progress("seed CNN on MNIST …")
-		resetPeakRSS()
-		split, err := data.LoadMNIST()
-		if err != nil {
-			fail("seed CNN", err)
-		} else {
-			goSection("seed CNN", func() (err error) {
-				if r.CNN, err = benchCNN(split, opt.cnn); err == nil {
-					progress("seed CNN: %.0f training examples/s, %.0f inference examples/s, peak RSS %s",
-						r.CNN.TrainPerSec, r.CNN.EvalPerSec, formatBytes(r.CNN.PeakRSS))
-				}
-				return err
-			})
-		}
-		runtime.GC()
-	}
-	if opt.sections["rnn"] {
-		for _, cell := range opt.cells {
-			progress("%s at lengths %v …", cell, opt.seq.Lengths)
-			goSection(strings.ToUpper(cell), func() error {
-				res, err := benchRNN(cell, opt.seq)
-				if err != nil {
-					return err
-				}
-				if cell == "lstm" {
-					r.LSTM = res
-				} else {
-					r.GRU = res
-				}
-				progress("%s: T=%d/T=%d step time %.2f", cell, opt.seq.Lengths[len(opt.seq.Lengths)-1], opt.seq.Lengths[0], res.Ratio())
-				return nil
-			})
-		}
-	}
-	if opt.sections["transformer"] {
-		progress("transformer encoder …")
-		goSection("transformer", func() (err error) {
-			r.Transformer, err = benchTransformer(opt.seq)
-			return err
-		})
-	}
-	if profile != nil {
-		pprof.StopCPUProfile()
-		profile.Close()
-		top, err := profileTop(opt.cpuProfile)
-		if err != nil {
-			fail("cpuprofile", err)
-		}
-		r.Profile = top
 	}
 	if opt.sections["torch"] {
 		progress("PyTorch (%s, %d threads) …", opt.python, opt.threads)

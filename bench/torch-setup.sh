@@ -23,14 +23,30 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
+# apt may be locked by another process (an unattended upgrade, another set-up) for a while:
+# wait and retry rather than leave the report without PyTorch.
+apt_retry() {
+  local log
+  log=$(mktemp)
+  for attempt in $(seq 1 60); do
+    if $sudo apt-get "$@" >/dev/null 2>"$log"; then rm -f "$log"; return 0; fi
+    if grep -q -i "lock" "$log"; then
+      [ "$attempt" = 1 ] && echo "bench: apt is busy (another process holds its lock); waiting…" >&2
+      sleep 10; continue
+    fi
+    cat "$log" >&2; rm -f "$log"; return 1
+  done
+  echo "bench: apt stayed locked for 10 minutes" >&2; rm -f "$log"; return 1
+}
 if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-  $sudo apt-get update -qq || true
+  apt_retry update -qq || true
 fi
 if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
   echo "bench: python3-torch is not available from this system's package sources; the report will have no PyTorch figures." >&2
   exit 0
 fi
 echo "Installing PyTorch from the OS packages: python3-torch"
-$sudo apt-get install -y -qq --no-install-recommends python3-torch >/dev/null ||
+apt_retry install -y -qq --no-install-recommends python3-torch ||
   echo "bench: installing python3-torch failed; the report will have no PyTorch figures." >&2
+"$python" -c 'import torch' 2>/dev/null || echo "bench: python3-torch is installed but 'import torch' fails; the report will have no PyTorch figures." >&2
 exit 0
