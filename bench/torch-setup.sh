@@ -38,10 +38,17 @@ apt_retry() {
   done
   echo "bench: apt stayed locked for 10 minutes" >&2; rm -f "$log"; return 1
 }
-if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+# The policy is read into a variable first: with pipefail, "apt-cache policy | grep -q" fails
+# whenever grep stops reading early and apt-cache gets SIGPIPE, which skipped PyTorch silently.
+has_candidate() {
+  local policy
+  policy=$(apt-cache policy python3-torch 2>/dev/null) || true
+  grep -q 'Candidate: [0-9]' <<<"$policy"
+}
+if ! has_candidate; then
   apt_retry update -qq || true
 fi
-if ! apt-cache policy python3-torch 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+if ! has_candidate; then
   echo "bench: python3-torch is not available from this system's package sources; the report will have no PyTorch figures." >&2
   exit 0
 fi
