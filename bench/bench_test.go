@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path, os.Args[1:]))
 	}
+	if os.Getenv(busyEnv) != "" {
+		spin()
+	}
 	os.Exit(m.Run())
 }
 
@@ -354,5 +357,28 @@ func TestHangFallback(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "## Hangs") || !strings.Contains(buf.String(), fallbackConfig) {
 		t.Errorf("the report should name the hang and the fallback backend:\n%s", buf.String())
+	}
+}
+
+// TestBusyLoadsTheMachine starts one CPU-bound process, checks that it uses a core, and that the
+// report says the machine was loaded on purpose.
+func TestBusyLoadsTheMachine(t *testing.T) {
+	stop, err := startBusy(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	used := stop()
+	t.Logf("the CPU-bound process used %s of CPU in 1.5 s", used)
+	// An idle process uses a few milliseconds; a spinning one most of a core, less on a busy machine.
+	if used < 250*time.Millisecond {
+		t.Errorf("the CPU-bound process used only %s of CPU in 1.5 s", used)
+	}
+	var buf bytes.Buffer
+	if err := (&Report{Busy: 1}).WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "Loaded on purpose: 1 CPU-bound process ran beside every measurement") {
+		t.Errorf("the report does not say the machine was loaded:\n%s", buf.String())
 	}
 }

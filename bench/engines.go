@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gomlx/compute"
 
@@ -246,4 +247,50 @@ func goSections(r *EngineRun, opt *options, cpuProfile string, progress func(str
 		}
 		r.Profile = top
 	}
+}
+
+// busyEnv makes this program a CPU-bound process for --busy.
+const busyEnv = "MEDGO_BENCH_BUSY"
+
+// spin keeps one core busy until the process is killed.
+func spin() {
+	x := 1.0
+	for {
+		x = x*1.0000001 + 1e-9
+		if x > 1e300 {
+			x = 1
+		}
+	}
+}
+
+// startBusy starts n CPU-bound processes of this program and returns what stops them, which
+// says how much CPU time they used.
+func startBusy(n int) (stop func() time.Duration, err error) {
+	var cmds []*exec.Cmd
+	stop = func() time.Duration {
+		var used time.Duration
+		for _, c := range cmds {
+			c.Process.Kill()
+			c.Wait()
+			used += c.ProcessState.UserTime()
+		}
+		return used
+	}
+	if n == 0 {
+		return stop, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return stop, fmt.Errorf("--busy: %w", err)
+	}
+	for range n {
+		c := exec.Command(exe)
+		c.Env = append(os.Environ(), busyEnv+"=1", "GOMAXPROCS=1")
+		if err := c.Start(); err != nil {
+			stop()
+			return func() time.Duration { return 0 }, fmt.Errorf("--busy: starting a CPU-bound process: %w", err)
+		}
+		cmds = append(cmds, c)
+	}
+	return stop, nil
 }

@@ -31,6 +31,7 @@ type options struct {
 	out        string
 	cpuProfile string
 	engines    []string // engines the Go sections run on, each in its own process
+	busy       int      // CPU-bound processes kept running while measuring, to see behaviour under load
 	cells      []string // recurrent cells to time
 }
 
@@ -39,6 +40,9 @@ var allSections = []string{"cnn", "rnn", "transformer", "torch", "cells"}
 func main() {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path, os.Args[1:]))
+	}
+	if os.Getenv(busyEnv) != "" {
+		spin()
 	}
 	os.Exit(cmdMain(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -59,7 +63,14 @@ func cmdMain(args []string, stdout, stderr io.Writer) int {
 	}
 	r := newReport(args, opt)
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+	stop, err := startBusy(opt.busy)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	r.Busy = opt.busy
 	runSections(r, opt, args, root, progress)
+	stop()
 	r.LoadEnd = loadAvg()
 	r.Elapsed = time.Since(r.Started)
 	if err := r.WriteMarkdown(stdout); err != nil {
@@ -120,6 +131,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&opt.write, "write", false, "write the results to bench/RESULTS.md")
 	fs.StringVar(&opt.out, "out", "", "with --write: the file to write instead of bench/RESULTS.md")
 	engines := fs.String("engines", strings.Join(allEngines, ","), "engines the Go sections run on, each in a process of its own: "+strings.Join(allEngines, ", "))
+	fs.IntVar(&opt.busy, "busy", 0, "keep this many CPU-bound processes running while measuring (load the machine on purpose, e.g. 1 on 2 cores)")
 	fs.DurationVar(&stepTimeout, "step-timeout", stepTimeout, "longest a single training step may take before it is reported as hung")
 	fs.StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of the Go sections to this file and add its top functions to the report")
 	if err := fs.Parse(args); err != nil {
@@ -166,7 +178,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	for name, v := range map[string]int{"cnn-batch": opt.cnn.Batch, "cnn-steps": opt.cnn.Steps, "eval-batch": opt.cnn.EvalBatch,
 		"eval-n": opt.cnn.EvalN, "seq-batch": opt.seq.Batch, "hidden": opt.seq.Hidden, "seq-steps": opt.seq.Steps,
 		"transformer-length": opt.seq.TLength, "transformer-dim": opt.seq.TDim, "transformer-blocks": opt.seq.TBlocks,
-		"threads": opt.threads, "reruns": opt.reruns} {
+		"threads": opt.threads, "reruns": opt.reruns, "busy": opt.busy + 1} {
 		if v < 1 {
 			return nil, fmt.Errorf("--%s=%d: must be at least 1", name, v)
 		}

@@ -27,6 +27,7 @@ type Report struct {
 	Compute     string
 	ComputeONNX string
 
+	Busy      int // CPU-bound processes kept running on purpose while measuring (--busy)
 	CNNConfig CNNConfig
 	SeqConfig SeqConfig
 	// Runs are the Go sections, once per engine, in the order measured.
@@ -411,6 +412,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		p(", %s memory", r.Memory)
 	}
 	p("\n- Load average (1, 5, 15 min): %s at start, %s at end\n", r.LoadStart, r.LoadEnd)
+	if r.Busy > 0 {
+		p("- Loaded on purpose: %d CPU-bound process%s ran beside every measurement (--busy=%d)\n", r.Busy, map[bool]string{true: "", false: "es"}[r.Busy == 1], r.Busy)
+	}
 	exp := r.Experiment
 	if exp == "" {
 		exp = "none (matmul without SIMD)"
