@@ -196,19 +196,17 @@ func (c *RNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
 	} else {
 		x = sequenceFeatures(in.X)
 	}
-	batch := x.Shape().Dimensions[0]
-	steps := unstack(x)
+	batch, length := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
 	masks := maskSteps(in.Mask)
+	seq := x // [batch, steps, features]: the layer's input, then its output
 	var last *graph.Node
 	for l := range c.NumLayers {
 		scope := b.Scope.In("%s_%d", c.Cell, l)
-		fw, fwLast := c.runDirection(scope.In("forward"), steps, masks, false)
-		outs, lasts := fw, []*graph.Node{fwLast}
+		fw, fwLast := c.runDirection(scope.In("forward"), seq, masks, false)
+		out, lasts := graph.Stack(fw, 1), []*graph.Node{fwLast}
 		if c.Bidir {
-			bw, bwLast := c.runDirection(scope.In("backward"), steps, masks, true)
-			for t := range outs {
-				outs[t] = graph.Concatenate([]*graph.Node{fw[t], bw[t]}, -1)
-			}
+			bw, bwLast := c.runDirection(scope.In("backward"), seq, masks, true)
+			out = graph.Concatenate([]*graph.Node{out, graph.Stack(bw, 1)}, -1)
 			lasts = append(lasts, bwLast)
 		}
 		last = lasts[0]
@@ -220,16 +218,14 @@ func (c *RNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
 		if c.Bidir {
 			dir = ", bidirectional"
 		}
-		b.RecordShape(fmt.Sprintf("%s_%d (%d%s)", c.Cell, l, c.Units, dir), scope, []int{batch, len(steps), width})
-		steps = outs
+		b.RecordShape(fmt.Sprintf("%s_%d (%d%s)", c.Cell, l, c.Units, dir), scope, []int{batch, length, width})
+		seq = out
 		if c.DropoutRate > 0 && l < c.NumLayers-1 {
-			for t := range steps {
-				steps[t] = Dropout(b, steps[t], c.DropoutRate)
-			}
+			seq = Dropout(b, seq, c.DropoutRate)
 		}
 	}
 	if c.PoolingN == "mean" {
-		last = maskedMean(graph.Stack(steps, 1), in.Mask)
+		last = maskedMean(seq, in.Mask)
 		b.Record("mean over steps", nil, last)
 	} else {
 		b.Record("last state", nil, last)
@@ -252,12 +248,22 @@ func (c *RNNConfig) Build(b *Builder, in Inputs, outputs int) *graph.Node {
 	return x
 }
 
-// runDirection runs one recurrent layer over the steps (in reverse when backward) and returns
-// its output at every step, in the original order, and its final state.
-func (c *RNNConfig) runDirection(scope *model.Scope, steps, masks []*graph.Node, backward bool) (outs []*graph.Node, last *graph.Node) {
-	x0 := steps[0]
-	g := x0.Graph()
-	batch, in := x0.Shape().Dimensions[0], x0.Shape().Dimensions[1]
+// rnnChunk is how many steps share one input product (see runDirection).
+const rnnChunk = 16
+
+// runDirection runs one recurrent layer over seq, [batch, steps, features] (in reverse when
+// backward), and returns its output at every step, in the original order, and its final state.
+//
+// The input's contribution to the gates is computed before the recurrence, one matrix product
+// per chunk of rnnChunk steps; only the state's product stays inside it. That is the same
+// arithmetic as a product of [x, h] per step, in a smaller graph. On ONNX Runtime, at T=200
+// (bench, 2-core EPYC), the first step compiled in 1.6–2.6 s against 3.5–6.2 s with a product
+// per step, at the same step time (27–29 ms); one product over all steps compiled in 2.1–3.6 s but
+// stepped in 33–35 ms, as the gradient of taking the steps apart grows with the width of what is
+// taken apart and the log of how many steps it holds.
+func (c *RNNConfig) runDirection(scope *model.Scope, seq *graph.Node, masks []*graph.Node, backward bool) (outs []*graph.Node, last *graph.Node) {
+	g := seq.Graph()
+	batch, length, in := seq.Shape().Dimensions[0], seq.Shape().Dimensions[1], seq.Shape().Dimensions[2]
 	h := c.Units
 	gates := 4
 	if c.Cell == "gru" {
@@ -266,48 +272,55 @@ func (c *RNNConfig) runDirection(scope *model.Scope, steps, masks []*graph.Node,
 	sc := glorot(scope)
 	// LSTM: one kernel over [x, h] → [i, f, g, o]. GRU: separate input and recurrent kernels,
 	// with the reset gate applied after the recurrent product (Keras' reset_after=True).
-	var kernel, recurrent, bias, recBias *graph.Node
+	var inputKernel, recurrent, bias, recBias *graph.Node
 	if c.Cell == "lstm" {
-		kernel = sc.VariableWithShape("kernel", shapes.Make(x0.DType(), in+h, gates*h)).NodeValue(g)
+		kernel := sc.VariableWithShape("kernel", shapes.Make(seq.DType(), in+h, gates*h)).NodeValue(g)
+		inputKernel = graph.SliceAxis(kernel, 0, graph.AxisRange(0, in))
+		recurrent = graph.SliceAxis(kernel, 0, graph.AxisRange(in, in+h))
 		b := make([]float32, gates*h)
 		for i := h; i < 2*h; i++ {
 			b[i] = 1 // Forget-gate bias of 1: remember by default.
 		}
 		bias = scope.VariableWithValue("bias", b).NodeValue(g)
 	} else {
-		kernel = sc.VariableWithShape("kernel", shapes.Make(x0.DType(), in, gates*h)).NodeValue(g)
-		recurrent = sc.VariableWithShape("recurrent_kernel", shapes.Make(x0.DType(), h, gates*h)).NodeValue(g)
+		inputKernel = sc.VariableWithShape("kernel", shapes.Make(seq.DType(), in, gates*h)).NodeValue(g)
+		recurrent = sc.VariableWithShape("recurrent_kernel", shapes.Make(seq.DType(), h, gates*h)).NodeValue(g)
 		bias = scope.VariableWithValue("bias", make([]float32, gates*h)).NodeValue(g)
 		recBias = scope.VariableWithValue("recurrent_bias", make([]float32, gates*h)).NodeValue(g)
-	}
-	bias = graph.InsertAxes(bias, 0)
-	if recBias != nil {
 		recBias = graph.InsertAxes(recBias, 0)
+	}
+	// zx[t] = x[t]·W + b, one product per chunk of steps.
+	var zxs []*graph.Node
+	for from := 0; from < length; from += rnnChunk {
+		to := min(length, from+rnnChunk)
+		part := graph.SliceAxis(seq, 1, graph.AxisRange(from, to))
+		z := graph.Dot(graph.Reshape(part, batch*(to-from), in), inputKernel).Product()
+		z = graph.Add(graph.Reshape(z, batch, to-from, gates*h), graph.Reshape(bias, 1, 1, gates*h))
+		zxs = append(zxs, unstack(z)...)
 	}
 	gate := func(z *graph.Node, i int) *graph.Node {
 		return graph.SliceAxis(z, 1, graph.AxisRange(i*h, (i+1)*h))
 	}
-	state := graph.Zeros(g, shapes.Make(x0.DType(), batch, h))
+	state := graph.Zeros(g, shapes.Make(seq.DType(), batch, h))
 	cell := state
-	outs = make([]*graph.Node, len(steps))
-	for k := range steps {
+	outs = make([]*graph.Node, length)
+	for k := range length {
 		t := k
 		if backward {
-			t = len(steps) - 1 - k
+			t = length - 1 - k
 		}
 		var newH, newC *graph.Node
 		if c.Cell == "lstm" {
-			z := graph.Add(graph.Dot(graph.Concatenate([]*graph.Node{steps[t], state}, 1), kernel).Product(), bias)
+			z := graph.Add(zxs[t], graph.Dot(state, recurrent).Product())
 			i, f := graph.Sigmoid(gate(z, 0)), graph.Sigmoid(gate(z, 1))
 			cand, o := graph.Tanh(gate(z, 2)), graph.Sigmoid(gate(z, 3))
 			newC = graph.Add(graph.Mul(f, cell), graph.Mul(i, cand))
 			newH = graph.Mul(o, graph.Tanh(newC))
 		} else {
-			zx := graph.Add(graph.Dot(steps[t], kernel).Product(), bias)
 			zh := graph.Add(graph.Dot(state, recurrent).Product(), recBias)
-			r := graph.Sigmoid(graph.Add(gate(zx, 0), gate(zh, 0)))
-			u := graph.Sigmoid(graph.Add(gate(zx, 1), gate(zh, 1)))
-			n := graph.Tanh(graph.Add(gate(zx, 2), graph.Mul(r, gate(zh, 2))))
+			r := graph.Sigmoid(graph.Add(gate(zxs[t], 0), gate(zh, 0)))
+			u := graph.Sigmoid(graph.Add(gate(zxs[t], 1), gate(zh, 1)))
+			n := graph.Tanh(graph.Add(gate(zxs[t], 2), graph.Mul(r, gate(zh, 2))))
 			newH = graph.Add(graph.Mul(u, state), graph.Mul(graph.OneMinus(u), n))
 		}
 		if masks != nil {
