@@ -42,7 +42,7 @@ type ortAsset struct {
 // checked against an independent download; the other sizes were read from the same tarball's
 // listing, so for those platforms only the size (and npm's tarball integrity) is verified.
 var ortAssets = map[string]ortAsset{
-	"linux/amd64": {"package/bin/napi-v6/linux/x64/libonnxruntime.so.1", 45828512, backend.ONNXRuntimeLinuxAMD64SHA256},
+	"linux/amd64":  {"package/bin/napi-v6/linux/x64/libonnxruntime.so.1", 45828512, backend.ONNXRuntimeLinuxAMD64SHA256},
 	"linux/arm64":  {"package/bin/napi-v6/linux/arm64/libonnxruntime.so.1", 25135496, ""},
 	"darwin/arm64": {"package/bin/napi-v6/darwin/arm64/libonnxruntime.1.dylib", 44589928, ""},
 }
