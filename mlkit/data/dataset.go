@@ -132,6 +132,53 @@ func (d *Dataset) ClassCounts() []int {
 	return counts
 }
 
+// WithPositive returns the binary data set with the named class as its positive class, class
+// 1, which every binary metric (sensitivity, PPV, the ROC curve) is about. When the class is
+// already class 1, d itself is returned; otherwise the labels and class names are swapped in a
+// copy (X and Mask are shared, not copied). BreastMNIST, for example, codes "malignant" as
+// class 0: breast.WithPositive("malignant") makes it class 1.
+func (d *Dataset) WithPositive(class string) (*Dataset, error) {
+	if d.Task != Binary {
+		return nil, fmt.Errorf("%s: WithPositive(%q) needs a binary data set, but its task is %s", d.Name, class, d.Task)
+	}
+	if len(d.Classes) != 2 {
+		return nil, fmt.Errorf("%s: WithPositive(%q) needs the two class names, but the data set has %d; set Classes (negative, positive)", d.Name, class, len(d.Classes))
+	}
+	switch class {
+	case d.Classes[1]:
+		return d, nil
+	case d.Classes[0]:
+	default:
+		return nil, fmt.Errorf("%s: WithPositive(%q): no such class; the classes are %q (0) and %q (1)", d.Name, class, d.Classes[0], d.Classes[1])
+	}
+	out := *d
+	out.Y = make([]float32, len(d.Y))
+	for i, y := range d.Y {
+		out.Y[i] = 1 - y
+	}
+	out.Classes = []string{d.Classes[1], d.Classes[0]}
+	return &out, nil
+}
+
+// WithPositive applies Dataset.WithPositive to every part of the split.
+func (s *Split) WithPositive(class string) (*Split, error) {
+	out := &Split{}
+	for _, part := range []struct {
+		from *Dataset
+		to   **Dataset
+	}{{s.Train, &out.Train}, {s.Val, &out.Val}, {s.Test, &out.Test}} {
+		if part.from == nil {
+			continue
+		}
+		d, err := part.from.WithPositive(class)
+		if err != nil {
+			return nil, err
+		}
+		*part.to = d
+	}
+	return out, nil
+}
+
 // Subset returns a new Dataset with the given examples, in the given order. Data is copied.
 func (d *Dataset) Subset(idx []int) *Dataset {
 	s, t := d.ExampleSize(), d.NumTargets()

@@ -247,3 +247,16 @@ func ExampleSequencesCSV() {
 	fmt.Println(strings.Replace(err.Error(), path, "mols.csv", 1))
 	// Output: mols.csv line 4, column "active": label "2" is not one of the stated classes "0", "1"; correct the row, or add the class to Classes(...)
 }
+
+// BreastMNIST codes "malignant" as class 0; binary metrics are about class 1.
+func ExampleDataset_WithPositive() {
+	d := &data.Dataset{Name: "breast", Task: data.Binary, Shape: []int{1}, X: []float32{0.2, 0.7},
+		Y: []float32{0, 1}, Classes: []string{"malignant", "normal/benign"}}
+	m, err := d.WithPositive("malignant")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.Classes, m.Labels())
+	// Output: [normal/benign malignant] [1 0]
+}
