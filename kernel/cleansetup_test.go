@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,14 @@ func TestCleanSetup(t *testing.T) {
 			t.Fatalf("the set-up did not provision %s", lib)
 		}
 	}
+
+	// Documentation lookups work offline from the caches the set-up filled.
+	offline := env
+	env = append(slices.Clone(env), "GOPROXY=off")
+	if doc := run("go doc offline after the set-up", checkout, "go", "doc", "github.com/medgo-lab/medgo/mlkit/data"); !strings.Contains(doc, "package data") {
+		t.Fatalf("go doc printed no package documentation:\n%s", tail(doc, 2000))
+	}
+	env = offline
 
 	// What a new user's `make tutorials` does, for the quickstart in full mode (seconds).
 	tutorials := run("make tutorials for the quickstart", checkout, "make", "tutorials", "NOTEBOOKS=notebooks/00-quickstart.ipynb")

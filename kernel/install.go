@@ -101,7 +101,7 @@ func install(root string, opts installOptions, out io.Writer) error {
 		return nil
 	}
 	env := kernelEnv(root, goBin)
-	if err := step("downloading the Go modules go.mod requires (go mod download)", func() error {
+	if err := step("downloading the Go modules go.mod requires, and the module graph's go.mod files (go mod download; go list -m all)", func() error {
 		return downloadModules(root, goBin)
 	}); err != nil {
 		return err

@@ -26,9 +26,15 @@ import (
 var cellBuildTags = []string{"", "xla", "onnx"}
 
 // downloadModules fills the module cache with every module go.mod requires, optional backends
-// included (go mod download with no arguments: the whole build list of a pruned module graph).
+// included (go mod download with no arguments: the whole build list of a pruned module graph),
+// and with the go.mod files of the whole module graph (go list -m all): go doc, which the
+// kernel's documentation lookups use, loads that graph and fails offline without them, though
+// builds never need them. A warm cache hid this; a new machine's does not.
 func downloadModules(root, goBin string) error {
-	return runIn(root, nil, goBin, "mod", "download")
+	if err := runIn(root, nil, goBin, "mod", "download"); err != nil {
+		return err
+	}
+	return runIn(root, nil, goBin, "list", "-m", "all")
 }
 
 // cellWorkspaceCheck builds, in a temporary directory, the workspace GoNB builds for a
