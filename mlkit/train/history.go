@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"time"
 )
 
 // Epoch is one row of a History.
@@ -30,6 +31,27 @@ type History struct {
 	Backend   string  `json:"backend"`
 	Finished  bool    `json:"finished"`
 	Examples  int     `json:"examples_per_epoch"`
+}
+
+// Duration is the wall time the recorded epochs took, to the second: training and the
+// epoch's validation, the first step's graph compilation included.
+func (h *History) Duration() time.Duration {
+	var s float64
+	for _, e := range h.Epochs {
+		s += e.Seconds
+	}
+	return time.Duration(s * float64(time.Second)).Round(time.Second)
+}
+
+// TrainingTime is the summed Duration of the runs' histories: what an ensemble cost to train.
+func TrainingTime(runs ...*Run) time.Duration {
+	var d time.Duration
+	for _, r := range runs {
+		if r != nil && r.History != nil {
+			d += r.History.Duration()
+		}
+	}
+	return d
 }
 
 // Series returns one metric per epoch: "train_loss", "learning_rate", or "val_" + a

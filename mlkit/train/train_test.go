@@ -235,3 +235,21 @@ func TestOpenMissingRun(t *testing.T) {
 		t.Fatal("wrong error kind")
 	}
 }
+
+func TestTrainingTime(t *testing.T) {
+	a := &Run{History: &History{Epochs: []Epoch{{Seconds: 1.2}, {Seconds: 2.4}}}}
+	b := &Run{History: &History{Epochs: []Epoch{{Seconds: 0.6}}}}
+	for _, tc := range []struct {
+		name string
+		runs []*Run
+		want string
+	}{
+		{"one run", []*Run{a}, "4s"},
+		{"an ensemble", []*Run{a, b}, "5s"},
+		{"no history", []*Run{{}}, "0s"},
+	} {
+		if got := TrainingTime(tc.runs...).String(); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
