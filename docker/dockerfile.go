@@ -312,27 +312,51 @@ func checkBasePinned(df *Dockerfile) error {
 // goURLRe finds an official Go archive URL; group 1 is the version part as written.
 var goURLRe = regexp.MustCompile(`(?:https?://)?(?:go\.dev/dl|dl\.google\.com/go|golang\.org/dl)/go([^/\s"']+?)\.linux-`)
 
+// findRun returns the first RUN whose script matches re, with its stage and index; st is nil
+// when there is none.
+func (df *Dockerfile) findRun(re *regexp.Regexp) (st *Stage, i int) {
+	for si := range df.Stages {
+		for k, in := range df.Stages[si].Instructions {
+			if in.Cmd == "run" && re.MatchString(in.Script) {
+				return &df.Stages[si], k
+			}
+		}
+	}
+	return nil, 0
+}
+
+// verifyOrder finds, among a RUN script's simple commands, the first that downloads (matches
+// download), the first "sha256sum -c", and the first that uses the file (named one of use);
+// each is -1 when absent.
+func verifyOrder(script string, download *regexp.Regexp, use ...string) (fetch, check, used int) {
+	fetch, check, used = -1, -1, -1
+	for k, argv := range simpleCommands(script) {
+		name := path.Base(argv[0])
+		switch {
+		case fetch < 0 && download.MatchString(strings.Join(argv, " ")):
+			fetch = k
+		case check < 0 && name == "sha256sum" && hasCheckFlag(argv[1:]):
+			check = k
+		case used < 0 && slices.Contains(use, name):
+			used = k
+		}
+	}
+	return fetch, check, used
+}
+
 // goDownload returns the stage, instruction index and expanded version of the RUN that
 // downloads the Go archive.
 func (df *Dockerfile) goDownload() (*Stage, int, string, error) {
-	for si := range df.Stages {
-		st := &df.Stages[si]
-		for i, in := range st.Instructions {
-			if in.Cmd != "run" {
-				continue
-			}
-			m := goURLRe.FindStringSubmatch(in.Script)
-			if m == nil {
-				continue
-			}
-			v, err := df.expand(st, i, m[1])
-			if err != nil {
-				return nil, 0, "", fmt.Errorf("Dockerfile:%d: Go archive version %v", in.Line, err)
-			}
-			return st, i, v, nil
-		}
+	st, i := df.findRun(goURLRe)
+	if st == nil {
+		return nil, 0, "", fmt.Errorf("no RUN downloads an official Go archive (https://go.dev/dl/go<version>.linux-<arch>.tar.gz)")
 	}
-	return nil, 0, "", fmt.Errorf("no RUN downloads an official Go archive (https://go.dev/dl/go<version>.linux-<arch>.tar.gz)")
+	in := st.Instructions[i]
+	v, err := df.expand(st, i, goURLRe.FindStringSubmatch(in.Script)[1])
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("Dockerfile:%d: Go archive version %v", in.Line, err)
+	}
+	return st, i, v, nil
 }
 
 func checkGoVersion(df *Dockerfile, want string) error {
@@ -355,19 +379,7 @@ func checkGoChecksum(df *Dockerfile) error {
 		return err
 	}
 	in := st.Instructions[i]
-	cmds := simpleCommands(in.Script)
-	download, check, unpack := -1, -1, -1
-	for k, argv := range cmds {
-		name := path.Base(argv[0])
-		switch {
-		case download < 0 && goURLRe.MatchString(strings.Join(argv, " ")):
-			download = k
-		case check < 0 && name == "sha256sum" && hasCheckFlag(argv[1:]):
-			check = k
-		case unpack < 0 && name == "tar":
-			unpack = k
-		}
-	}
+	download, check, unpack := verifyOrder(in.Script, goURLRe, "tar")
 	switch {
 	case check < 0:
 		return fmt.Errorf("Dockerfile:%d: the Go archive is downloaded but its checksum is never verified; add: echo \"${GO_SHA256}  go.tar.gz\" | sha256sum -c -", in.Line)
@@ -498,19 +510,11 @@ func checkMedgoInstall(df *Dockerfile) error {
 var ortURLRe = regexp.MustCompile(`registry\.npmjs\.org/onnxruntime-node/-/onnxruntime-node-([^/\s"']+?)\.tgz`)
 
 func checkONNXRuntime(df *Dockerfile) error {
-	var st *Stage
-	var i int
-	var in Instruction
-	for si := range df.Stages {
-		for k, x := range df.Stages[si].Instructions {
-			if x.Cmd == "run" && ortURLRe.MatchString(x.Script) && st == nil {
-				st, i, in = &df.Stages[si], k, x
-			}
-		}
-	}
+	st, i := df.findRun(ortURLRe)
 	if st == nil {
 		return fmt.Errorf("no RUN downloads https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-%s.tgz; the image's default engine needs its library", backend.ONNXRuntimeVersion)
 	}
+	in := st.Instructions[i]
 	v, err := df.expand(st, i, ortURLRe.FindStringSubmatch(in.Script)[1])
 	if err != nil {
 		return fmt.Errorf("Dockerfile:%d: onnxruntime-node version %v", in.Line, err)
@@ -518,18 +522,7 @@ func checkONNXRuntime(df *Dockerfile) error {
 	if v != backend.ONNXRuntimeVersion {
 		return fmt.Errorf("Dockerfile:%d: downloads onnxruntime-node %s but MedGo pins ONNX Runtime %s; set ARG ORT_VERSION=%s", in.Line, v, backend.ONNXRuntimeVersion, backend.ONNXRuntimeVersion)
 	}
-	download, check, install := -1, -1, -1
-	for k, argv := range simpleCommands(in.Script) {
-		name := path.Base(argv[0])
-		switch {
-		case download < 0 && ortURLRe.MatchString(strings.Join(argv, " ")):
-			download = k
-		case check < 0 && name == "sha256sum" && hasCheckFlag(argv[1:]):
-			check = k
-		case install < 0 && (name == "install" || name == "cp" || name == "mv"):
-			install = k
-		}
-	}
+	download, check, install := verifyOrder(in.Script, ortURLRe, "install", "cp", "mv")
 	switch {
 	case check < 0 || check < download:
 		return fmt.Errorf("Dockerfile:%d: the ONNX Runtime library's checksum is not verified after the download; add: echo \"${ORT_SHA256}  <library>\" | sha256sum -c -", in.Line)

@@ -43,11 +43,14 @@ func onnxRuntimeUsable() (lib string, why string) {
 	if err := verifyORTFile(lib, asset); err != nil {
 		return "", fmt.Sprintf("ONNX Runtime library %s (%s): %v; run bin/medgo install to replace it", lib, source, err)
 	}
-	if cc := cCompiler(); cc == "" {
-		return "", "no C compiler for cgo, which ONNX Runtime's backend needs (Debian/Ubuntu: apt-get install -y gcc libc6-dev)"
+	if cCompiler() == "" {
+		return "", noCCompiler
 	}
 	return lib, ""
 }
+
+// noCCompiler says why ONNX Runtime cannot be used without a C compiler, and the fix.
+const noCCompiler = "no C compiler for cgo, which ONNX Runtime's backend needs (Debian/Ubuntu: apt-get install -y gcc libc6-dev)"
 
 // cCompiler is the C compiler cgo would use ("go env CC", else cc), or "" when there is none.
 func cCompiler() string {

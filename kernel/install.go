@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -134,27 +135,25 @@ func install(root string, opts installOptions, out io.Writer) error {
 		}
 	}
 	if opts.ONNX {
+		var lib string
 		err := step("providing ONNX Runtime "+backend.ONNXRuntimeVersion+" (checksum-verified)", func() error {
 			cache, err := ortCacheDir()
 			if err != nil {
 				return err
 			}
-			_, err = provisionONNXRuntime(cache, io.Discard)
+			lib, err = provisionONNXRuntime(cache, io.Discard)
 			return err
 		})
-		lib, why := onnxRuntimeUsable()
+		// The library is verified by now; cgo still needs a C compiler to load it.
+		if err == nil && cCompiler() == "" {
+			err = errors.New("ONNX Runtime cannot be used: " + noCCompiler)
+		}
 		switch {
-		case err == nil && lib != "":
+		case err == nil:
 			useONNXRuntime(env, lib)
 		case opts.RequireONNX:
-			if err == nil {
-				err = fmt.Errorf("ONNX Runtime cannot be used: %s", why)
-			}
 			return err
 		default:
-			if err == nil {
-				err = fmt.Errorf("%s", why)
-			}
 			fmt.Fprintf(out, "  note: %v\n  Cells will run on the pure-Go backend (4–15× slower to train); fix the above and run bin/medgo install again.\n", err)
 		}
 	}

@@ -31,18 +31,26 @@ samples=(python3-pydicom python3-nibabel)
 install_samples() {
   [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pydicom, nibabel' 2>/dev/null && return 0
   command -v apt-get >/dev/null 2>&1 || return 0
-  local s=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || {
-      echo "note: ${samples[*]} are not installed; tutorial 10 will download its sample files instead" >&2
-      return 0
-    }
-    s="sudo"
-  fi
+  local s
+  s=$(apt_sudo) || {
+    echo "note: ${samples[*]} are not installed; tutorial 10 will download its sample files instead" >&2
+    return 0
+  }
   echo "Installing the sample scanner files for tutorial 10: ${samples[*]}"
-  DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "${samples[@]}" >/dev/null 2>&1 ||
-    { DEBIAN_FRONTEND=noninteractive $s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends "${samples[@]}" >/dev/null; } ||
+  apt_install "$s" "${samples[@]}" ||
     echo "note: installing ${samples[*]} failed; tutorial 10 will download its sample files instead" >&2
+}
+
+# apt_sudo prints what apt-get needs in front of it here: nothing as root, "sudo" where sudo
+# works without a password; it fails where apt cannot be used without asking for one.
+apt_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then
+    echo ""
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "sudo"
+  else
+    return 1
+  fi
 }
 
 # apt_install installs packages, waiting for another apt to release its lock instead of failing
@@ -80,14 +88,11 @@ install_engine() {
     echo "note: ${need[*]} missing; install them for the ONNX Runtime engine (cells run on pure Go without)" >&2
     return 0
   }
-  local s=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || {
-      echo "note: ${need[*]} missing; run: sudo apt-get install -y ${need[*]}   (for the ONNX Runtime engine)" >&2
-      return 0
-    }
-    s="sudo"
-  fi
+  local s
+  s=$(apt_sudo) || {
+    echo "note: ${need[*]} missing; run: sudo apt-get install -y ${need[*]}   (for the ONNX Runtime engine)" >&2
+    return 0
+  }
   echo "Installing the ONNX Runtime engine's build tools: ${need[*]}"
   apt_install "$s" "${need[@]}" || echo "note: installing ${need[*]} failed; cells will run on the pure-Go backend" >&2
 }
@@ -105,20 +110,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo="sudo"
-  else
-    echo "Jupyter is missing. Install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
-    exit 1
-  fi
-fi
+sudo=$(apt_sudo) || {
+  echo "Jupyter is missing. Install it with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+  exit 1
+}
 
 echo "Installing Jupyter from the OS packages: ${packages[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+apt_install "$sudo" "${packages[@]}" || { echo "installing ${packages[*]} failed" >&2; exit 1; }
 have_jupyter || { echo "Jupyter still not importable after apt-get install" >&2; exit 1; }
 install_samples

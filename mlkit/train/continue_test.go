@@ -302,12 +302,7 @@ func TestReopenFinishedRunWritesNothing(t *testing.T) {
 
 func mnistSample(t *testing.T) *data.Split {
 	t.Helper()
-	if os.Getenv("MEDGO_DATA") == "" {
-		if _, err := os.Stat("../../../shared/data/mnist/t10k-images-idx3-ubyte.gz"); err != nil {
-			t.Skip("MNIST not available: set MEDGO_DATA to the data directory")
-		}
-		t.Setenv("MEDGO_DATA", "../../../shared/data")
-	}
+	needSharedData(t, "mnist/t10k-images-idx3-ubyte.gz", "MNIST")
 	s, err := data.LoadMNIST()
 	if err != nil {
 		t.Fatal(err)

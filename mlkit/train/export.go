@@ -13,13 +13,11 @@ import (
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
-	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/onnx"
 
 	"github.com/medgo-lab/medgo/mlkit/backend"
 	"github.com/medgo-lab/medgo/mlkit/data"
-	"github.com/medgo-lab/medgo/mlkit/models"
 )
 
 // ONNX input and output names of an exported run.
@@ -70,15 +68,7 @@ func (r *Run) ExportONNX(path string, batch int) (m *ONNXModel, err error) {
 		return nil, fmt.Errorf("export run %q: %w", r.Name, err)
 	}
 	withMask := r.split != nil && r.split.Train != nil && r.split.Train.Mask != nil
-	exec, err := model.NewExec(ort, r.store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
-		r.store.SetTraining(in[0].Graph(), false)
-		var mask *graph.Node
-		if len(in) > 1 {
-			mask = in[1]
-		}
-		out := r.BuildOutputs(scope, models.Inputs{X: in[0], Mask: mask})
-		return []*graph.Node{models.Predict(r.Task, out)}
-	})
+	exec, err := model.NewExec(ort, r.store, r.predictGraph)
 	if err != nil {
 		return nil, fmt.Errorf("export run %q: %w", r.Name, err)
 	}

@@ -140,15 +140,10 @@ func nodePredict(t *testing.T, module string, m *ONNXModel, d *data.Dataset) [][
 	return rows
 }
 
-// sequenceSplit is a small tokenized slice of the splice-junction windows, with a mask.
+// spliceSample is the splice-junction windows, tokenized, split 80/10/10.
 func spliceSample(t *testing.T) *data.Split {
 	t.Helper()
-	if os.Getenv("MEDGO_DATA") == "" {
-		if _, err := os.Stat("../../../shared/data/uci/splice.data"); err != nil {
-			t.Skip("splice junctions not available: set MEDGO_DATA to the data directory")
-		}
-		t.Setenv("MEDGO_DATA", "../../../shared/data")
-	}
+	needSharedData(t, "uci/splice.data", "splice junctions")
 	seqs, err := data.LoadSplice()
 	if err != nil {
 		t.Fatal(err)
@@ -164,14 +159,10 @@ func spliceSample(t *testing.T) *data.Split {
 	return s
 }
 
+// ecgSample is ECG200 with 20 of its training beats held out for validation.
 func ecgSample(t *testing.T) *data.Split {
 	t.Helper()
-	if os.Getenv("MEDGO_DATA") == "" {
-		if _, err := os.Stat("../../../shared/data/ucr/ECG200_TRAIN.txt"); err != nil {
-			t.Skip("ECG200 not available: set MEDGO_DATA to the data directory")
-		}
-		t.Setenv("MEDGO_DATA", "../../../shared/data")
-	}
+	needSharedData(t, "ucr/ECG200_TRAIN.txt", "ECG200")
 	s, err := data.LoadUCR("ECG200")
 	if err != nil {
 		t.Fatal(err)

@@ -73,16 +73,7 @@ func (r *Run) Predict(d *data.Dataset) (p *Predictions, err error) {
 		return nil, err
 	}
 	if r.predict == nil {
-		r.predict, err = model.NewExec(r.backend, r.store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
-			g := in[0].Graph()
-			r.store.SetTraining(g, false)
-			var mask *graph.Node
-			if len(in) > 1 {
-				mask = in[1]
-			}
-			out := r.BuildOutputs(scope, models.Inputs{X: in[0], Mask: mask})
-			return []*graph.Node{models.Predict(r.Task, out)}
-		})
+		r.predict, err = model.NewExec(r.backend, r.store, r.predictGraph)
 		if err != nil {
 			return nil, err
 		}
@@ -106,6 +97,18 @@ func (r *Run) Predict(d *data.Dataset) (p *Predictions, err error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// predictGraph is the graph of Predict (and of an ONNX export): inputs x and, for token
+// models, the mask; output Predict's probabilities or values, with training-only layers off.
+func (r *Run) predictGraph(scope *model.Scope, in []*graph.Node) []*graph.Node {
+	r.store.SetTraining(in[0].Graph(), false)
+	var mask *graph.Node
+	if len(in) > 1 {
+		mask = in[1]
+	}
+	out := r.BuildOutputs(scope, models.Inputs{X: in[0], Mask: mask})
+	return []*graph.Node{models.Predict(r.Task, out)}
 }
 
 // inBatches calls f with the graph arguments for consecutive batches of d: x, then y and

@@ -17,15 +17,22 @@ import (
 	"github.com/medgo-lab/medgo/mlkit/models"
 )
 
-// wdbcSplit loads WDBC (skipping when the data directory is not available) and standardizes it.
-func wdbcSplit(t *testing.T) *data.Split {
+// needSharedData skips the test when the real data set file (relative to the data directory)
+// is not available, pointing MEDGO_DATA at the shared data beside the checkout when it is.
+func needSharedData(t *testing.T, file, name string) {
 	t.Helper()
 	if os.Getenv("MEDGO_DATA") == "" {
-		if _, err := os.Stat("../../../shared/data/uci/wdbc.data"); err != nil {
-			t.Skip("WDBC not available: set MEDGO_DATA to the data directory")
+		if _, err := os.Stat(filepath.Join("../../../shared/data", file)); err != nil {
+			t.Skipf("%s not available: set MEDGO_DATA to the data directory", name)
 		}
 		t.Setenv("MEDGO_DATA", "../../../shared/data")
 	}
+}
+
+// wdbcSplit loads WDBC (skipping when the data directory is not available) and standardizes it.
+func wdbcSplit(t *testing.T) *data.Split {
+	t.Helper()
+	needSharedData(t, "uci/wdbc.data", "WDBC")
 	d, err := data.LoadWDBC()
 	if err != nil {
 		t.Fatal(err)
