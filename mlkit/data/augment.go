@@ -11,10 +11,10 @@ import (
 type AugmentOptions struct {
 	// FlipHorizontal mirrors each image left to right with probability 1/2. Leave it off
 	// when laterality matters (a left and a right organ are different classes).
-	FlipHorizontal bool
+	FlipHorizontal bool `json:"flip_horizontal,omitempty"`
 	// MaxShift moves each image by a random whole number of pixels in -MaxShift..MaxShift,
 	// independently up-down and left-right; uncovered pixels are 0.
-	MaxShift int
+	MaxShift int `json:"max_shift,omitempty"`
 }
 
 // Augment returns a copy of d with each image randomly transformed as opt says, labels

@@ -33,6 +33,8 @@ type Settings struct {
 	Monitor      string    `json:"monitor"`  // val_loss, val_accuracy, val_auc, val_rmse
 	Patience     int       `json:"patience"` // early stopping patience in epochs; 0 = never stop early
 	Seed         int64     `json:"seed"`
+	// Augment, when set, transforms the training images afresh each epoch (see Config.Augment).
+	Augment *data.AugmentOptions `json:"augment,omitempty"`
 }
 
 // Config builds a Trainer. Start with New; every option has a default that works.
@@ -150,6 +152,18 @@ func (c *Config) Monitor(monitor string) *Config {
 	return c
 }
 
+// Augment trains each epoch on a fresh random transformation of the training images, as
+// data.Augment draws it with a seed derived from the run's seed and the epoch, so a run is
+// repeatable and a resumed run sees the same images as one trained without a break. Unlike
+// concatenating augmented copies, an epoch costs the same as without augmentation, and the
+// network never sees the same shifted image twice. Validation and test images are never
+// transformed. Only for images, shape [height, width, channels]; e.g.
+// Augment(data.AugmentOptions{MaxShift: 2}) for digits, which must not be mirrored.
+func (c *Config) Augment(opt data.AugmentOptions) *Config {
+	c.s.Augment = &opt
+	return c
+}
+
 // Seed makes initialization, shuffling and dropout repeatable (default 1).
 func (c *Config) Seed(seed int64) *Config { c.s.Seed = seed; return c }
 
@@ -170,9 +184,13 @@ func (c *Config) Quiet() *Config { c.quiet = true; return c }
 // Done validates the configuration and returns the Trainer. Errors are reported by Fit.
 func (c *Config) Done() *Trainer {
 	t := &Trainer{settings: c.s, model: c.model, resume: c.resume, quiet: c.quiet, err: c.err, monitorBy: c.monitorBy}
-	// Settings is copied by value above; its one slice is copied too, so that options given to
+	// Settings is copied by value above; its slice and pointer are copied too, so that options given to
 	// c after Done do not reach this Trainer.
 	t.settings.ClassWeights = slices.Clone(c.s.ClassWeights)
+	if c.s.Augment != nil {
+		augment := *c.s.Augment
+		t.settings.Augment = &augment
+	}
 	t.dir = filepath.Join(RunsDir(c.dir), c.s.Name)
 	if t.err == nil {
 		t.err = c.s.validate()
@@ -212,6 +230,10 @@ func (s *Settings) validate() error {
 		return bad("warm-up epochs", s.WarmupEpochs, fmt.Sprintf("use 0..%d (fewer than the epochs)", s.Epochs-1))
 	case s.Patience < 0:
 		return bad("patience", s.Patience, "use 0 (no early stopping) or more")
+	case s.Augment != nil && s.Augment.MaxShift < 0:
+		return bad("Augment MaxShift", s.Augment.MaxShift, "use 0 (no shifts) or more, e.g. AugmentOptions{MaxShift: 2}")
+	case s.Augment != nil && *s.Augment == (data.AugmentOptions{}):
+		return bad("Augment", "AugmentOptions{}", "choose a transformation, e.g. AugmentOptions{MaxShift: 2} or {FlipHorizontal: true}, or leave Augment out")
 	}
 	if _, ok := monitors[s.Monitor]; !ok {
 		return bad("monitor", s.Monitor, "use one of "+strings.Join(monitorNames(), ", ")+" (the task decides which validation metrics exist)")

@@ -375,6 +375,10 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 		}
 		rng := rand.New(rand.NewSource(s.Seed*1000003 + int64(epoch)))
 		perm := rng.Perm(tr.Len())
+		epochTrain, err := epochData(tr, s, epoch)
+		if err != nil {
+			return err
+		}
 		var sum float64
 		steps := 0
 		for b := 0; b+batch <= len(perm); b += batch {
@@ -382,7 +386,7 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 				return t.interrupted(run, epoch)
 			}
 			idx := perm[b : b+batch]
-			loss, err := runStep(step, tr, idx, weights, hasMask)
+			loss, err := runStep(step, epochTrain, idx, weights, hasMask)
 			if err != nil {
 				return err
 			}
@@ -455,6 +459,21 @@ func (t *Trainer) loop(run *Run, startEpoch int) error {
 	}
 	prog.finish(run.History)
 	return nil
+}
+
+// epochData is the training data of one epoch: tr itself, or with Settings.Augment a
+// transformation of it drawn afresh for the epoch, from a seed of its own (apart from the
+// shuffle's seed*1000003+epoch) fixed by the run's seed and the epoch.
+func epochData(tr *data.Dataset, s Settings, epoch int) (*data.Dataset, error) {
+	if s.Augment == nil {
+		return tr, nil
+	}
+	const offset = 7919 << 20
+	d, err := data.Augment(tr, *s.Augment, s.Seed*1000003+int64(epoch)+offset)
+	if err != nil {
+		return nil, fmt.Errorf("run %q, epoch %d: %w", s.Name, epoch+1, err)
+	}
+	return d, nil
 }
 
 func (t *Trainer) interrupted(run *Run, epoch int) error {
@@ -690,6 +709,12 @@ func (t *Trainer) checkData(split *data.Split) error {
 	}
 	if tr.Task.IsClassification() && tr.NumClasses() < 2 {
 		return fmt.Errorf("run %q: the training data has %d class(es); classification needs at least 2", name, tr.NumClasses())
+	}
+	if t.settings.Augment != nil && (len(tr.Shape) != 3 || tr.Vocab != nil) {
+		// [length, channels] sequences have two dimensions too; shifting them as images would
+		// mix time and channels.
+		return fmt.Errorf("run %q: Augment transforms images, but the training examples have shape %v; "+
+			"use it for images of shape [height, width, channels], or leave it out", name, tr.Shape)
 	}
 	if len(t.settings.ClassWeights) > 0 && len(t.settings.ClassWeights) != tr.NumClasses() {
 		return fmt.Errorf("run %q: %d class weights given for %d classes (%v)", name, len(t.settings.ClassWeights), tr.NumClasses(), tr.Classes)
