@@ -93,9 +93,15 @@ func writeResults(path string, results []NotebookResult, command string, keep fu
 	rows := make([]resultRow, 0, len(results))
 	ran := map[string]bool{}
 	var failures []string
+	engine := kernelEngine()
 	for _, r := range results {
 		row := rowFromResult(r)
 		row.Date = info.Date
+		if row.Backend == "" && row.OK && len(row.Metrics) > 0 && engine != "" {
+			// Quiet training shows no progress to read the backend from; the cells ran on the
+			// kernel's engine all the same.
+			row.Backend = engine + " (the kernel's engine; no training progress shown)"
+		}
 		rows = append(rows, row)
 		ran[r.Notebook] = true
 		if !r.OK() {
@@ -313,6 +319,16 @@ func currentRunInfo(command string) runInfo {
 	cpuinfo, _ := os.ReadFile("/proc/cpuinfo")
 	info.Machine = machineText(cpuModel(string(cpuinfo)), runtime.NumCPU(), gpuNames())
 	return info
+}
+
+// kernelEngine names the installed kernel's engine ("ONNX Runtime 1.30.0", "pure Go"), or ""
+// when the kernelspec cannot be read.
+func kernelEngine() string {
+	spec, _, err := installedKernelSpec()
+	if err != nil {
+		return ""
+	}
+	return engineName(spec.Env)
 }
 
 // kernelSettings lists the installed kernel's environment settings that change how fast cells

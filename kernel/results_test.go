@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/medgo-lab/medgo/mlkit/backend"
 )
 
 func TestFormatResults(t *testing.T) {
@@ -110,6 +112,43 @@ func TestWriteResults(t *testing.T) {
 	}
 	if err := writeResults(filepath.Join(t.TempDir(), "no", "such", "dir", "R.md"), results, "medgo run", keepAll); err == nil || !strings.Contains(err.Error(), "--results") {
 		t.Errorf("an unwritable path should fail and point to --results, got %v", err)
+	}
+}
+
+// A notebook whose training is quiet shows no progress to read the backend from; its row names
+// the kernel's engine instead of "–", and says where the name came from. A notebook that
+// recorded nothing keeps "–".
+func TestWriteResultsFallsBackToTheKernelEngine(t *testing.T) {
+	dataDir := t.TempDir()
+	t.Setenv("JUPYTER_DATA_DIR", dataDir)
+	spec := filepath.Join(dataDir, "kernels", KernelName)
+	if err := os.MkdirAll(spec, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	kernel := `{"argv": ["gonb"], "display_name": "Go (MedGo)", "language": "go", "env": {"GOFLAGS": "-tags=onnx", "MEDGO_ONNXRUNTIME_LIB": "/lib/libonnxruntime.so.1"}}`
+	if err := os.WriteFile(filepath.Join(spec, "kernel.json"), []byte(kernel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "RESULTS.md")
+	executed := filepath.Join(bookFixtures, "02-vitals-summary.ipynb") // shows no training progress
+	results := []NotebookResult{
+		{Notebook: "02-vitals-summary", Status: "ok", Wall: time.Second, Executed: executed, Measurements: map[string]string{"auc": "0.9"}},
+		{Notebook: "03-nothing-recorded", Status: "ok", Wall: time.Second, Executed: executed},
+	}
+	if err := writeResults(path, results, "medgo run", func(string) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| 02-vitals-summary | ok | 1.0s | auc=0.9 | ONNX Runtime " + backend.ONNXRuntimeVersion + " (the kernel's engine; no training progress shown) | 20",
+		"| 03-nothing-recorded | ok | 1.0s | – | – | 20",
+	} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("RESULTS.md lacks %q:\n%s", want, raw)
+		}
 	}
 }
 
