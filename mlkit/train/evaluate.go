@@ -12,7 +12,8 @@ import (
 	"github.com/medgo-lab/medgo/mlkit/eval"
 )
 
-// Evaluation is a run's evaluation on the test part of its own split, made by Run.Evaluate.
+// Evaluation is a run's evaluation on the test part of its own split, made by Run.Evaluate,
+// or on other data, made by Run.EvaluateOn.
 // One of Classification, MultiLabel and Regression is set, as the run's task has it.
 type Evaluation struct {
 	Run  string    // the run's name
@@ -28,45 +29,66 @@ type Evaluation struct {
 // (eval.Classify, eval.ClassifyMultiLabel or eval.Regress), with 95% bootstrap intervals:
 // the one call from a trained run to its test figures. opts go to the eval function after
 // eval.WithCI, so that e.g. eval.WithBootstrap or eval.WithThreshold change the defaults.
-// For other data, or to reuse predictions, call Predict and the eval function directly.
+// EvaluateOn does the same for other data; to reuse predictions, call Predict and the eval
+// function directly.
 func (r *Run) Evaluate(opts ...eval.Option) (*Evaluation, error) {
 	if r == nil {
 		return nil, fmt.Errorf("train: Evaluate on a nil run; open one with train.Open(name) or train one with Fit")
 	}
 	s := r.Split()
 	if s == nil || s.Test == nil || s.Test.Len() == 0 {
-		return nil, fmt.Errorf("train: run %q has no test part to evaluate: it was trained on a split without Test; train on data.StratifiedSplit(d, seed, 0.7, 0.15, 0.15) (or another split with a test part), or call run.Predict(d) and eval on data of your own", r.Name)
+		return nil, fmt.Errorf("train: run %q has no test part to evaluate: it was trained on a split without Test; train on data.StratifiedSplit(d, seed, 0.7, 0.15, 0.15) (or another split with a test part), or call run.EvaluateOn(d) with data of your own", r.Name)
 	}
-	test := s.Test
-	pred, err := r.Predict(test)
+	return r.evaluate(s.Test, fmt.Sprintf("its %d test examples", s.Test.Len()), opts)
+}
+
+// EvaluateOn is Evaluate on d instead of the run's own test part: the validation part when
+// choosing between runs (run.EvaluateOn(run.Split().Val)), or data prepared like the training
+// data, e.g. an external test set. d must have the training data's shape and task.
+func (r *Run) EvaluateOn(d *data.Dataset, opts ...eval.Option) (*Evaluation, error) {
+	if r == nil {
+		return nil, fmt.Errorf("train: EvaluateOn on a nil run; open one with train.Open(name) or train one with Fit")
+	}
+	if d == nil || d.Len() == 0 {
+		return nil, fmt.Errorf("train: run %q: EvaluateOn got no examples; pass a data set such as run.Split().Val", r.Name)
+	}
+	if d.Task != r.Task {
+		return nil, fmt.Errorf("train: run %q has task %v, but %s is a %v data set; evaluate it with a run trained for that task", r.Name, r.Task, d.Name, d.Task)
+	}
+	return r.evaluate(d, fmt.Sprintf("the %d examples of %q", d.Len(), d.Name), opts)
+}
+
+// evaluate predicts d and evaluates it as the task needs; what names the examples in errors.
+func (r *Run) evaluate(d *data.Dataset, what string, opts []eval.Option) (*Evaluation, error) {
+	pred, err := r.Predict(d)
 	if err != nil {
 		return nil, err
 	}
 	opts = append([]eval.Option{eval.WithCI()}, opts...)
-	e := &Evaluation{Run: r.Name, Task: r.Task, N: test.Len()}
+	e := &Evaluation{Run: r.Name, Task: r.Task, N: d.Len()}
 	switch r.Task {
 	case data.Binary, data.MultiClass, data.Ordinal:
 		var classes []string // nil: eval names the classes "0", "1", ...
-		if len(test.Classes) > 0 {
-			classes = test.Classes
+		if len(d.Classes) > 0 {
+			classes = d.Classes
 		}
-		e.Classification, err = eval.Classify(test.Labels(), pred.Probs, classes, opts...)
+		e.Classification, err = eval.Classify(d.Labels(), pred.Probs, classes, opts...)
 	case data.MultiLabel:
-		e.MultiLabel, err = eval.ClassifyMultiLabel(test.TargetMatrix(), pred.Probs, test.Targets, opts...)
+		e.MultiLabel, err = eval.ClassifyMultiLabel(d.TargetMatrix(), pred.Probs, d.Targets, opts...)
 	case data.Regression:
-		if test.NumTargets() != 1 {
-			return nil, fmt.Errorf("train: run %q predicts %d targets; Evaluate covers one regression target: evaluate each with eval.Regress on run.Predict(test).Column(k), or train on one target (data.Dataset.SelectTargets)", r.Name, test.NumTargets())
+		if d.NumTargets() != 1 {
+			return nil, fmt.Errorf("train: run %q predicts %d targets; Evaluate covers one regression target: evaluate each with eval.Regress on run.Predict(d).Column(k), or train on one target (data.Dataset.SelectTargets)", r.Name, d.NumTargets())
 		}
-		truth := make([]float64, test.Len())
+		truth := make([]float64, d.Len())
 		for i := range truth {
-			truth[i] = float64(test.Y[i])
+			truth[i] = float64(d.Y[i])
 		}
 		e.Regression, err = eval.Regress(truth, pred.Column(0), opts...)
 	default:
 		return nil, fmt.Errorf("train: run %q has task %v, which Evaluate does not know", r.Name, r.Task)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluating run %q on its %d test examples: %w", r.Name, test.Len(), err)
+		return nil, fmt.Errorf("train: evaluating run %q on %s: %w", r.Name, what, err)
 	}
 	return e, nil
 }

@@ -92,6 +92,30 @@ func TestEvaluate(t *testing.T) {
 			if _, ok := ev.CI("nope"); ok {
 				t.Error("CI of a missing key reported as present")
 			}
+			// EvaluateOn is the same one call on other data: here the validation part.
+			onVal, err := run.EvaluateOn(c.split.Val)
+			if err != nil {
+				t.Fatal(err)
+			}
+			valPred, err := run.Predict(c.split.Val)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantVal, wantValCI, err := c.long(c.split.Val, valPred)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if onVal.N != c.split.Val.Len() {
+				t.Errorf("EvaluateOn(Val): N %d, want %d", onVal.N, c.split.Val.Len())
+			}
+			for k, v := range wantVal {
+				if g := onVal.Headline()[k]; !(g == v || math.IsNaN(g) && math.IsNaN(v)) {
+					t.Errorf("EvaluateOn(Val): %s = %v, want %v", k, g, v)
+				}
+			}
+			if ci, ok := onVal.CI(c.metric); !ok || ci != wantValCI[c.metric] {
+				t.Errorf("EvaluateOn(Val): CI(%q) = %v, %v; want %v", c.metric, ci, ok, wantValCI[c.metric])
+			}
 			if s, h := ev.String(), ev.HTML(); s == "" || !strings.Contains(h, "<table") {
 				t.Errorf("String %q, HTML %q", s, h)
 			}
@@ -108,5 +132,28 @@ func TestEvaluateWithoutTestPart(t *testing.T) {
 	}
 	if _, err := run.Evaluate(); err == nil || !strings.Contains(err.Error(), `run "no-test" has no test part`) {
 		t.Errorf("err %v; want one saying the run has no test part", err)
+	}
+}
+
+// EvaluateOn refuses, with what to pass instead, data it cannot evaluate the run on.
+func TestEvaluateOnRejectsBadInput(t *testing.T) {
+	run, err := New("eval-on", models.MLP(8).Done()).Epochs(1).Dir(t.TempDir()).Quiet().Done().Fit(smallSplit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		d    *data.Dataset
+		want string
+	}{
+		{"nil", nil, "got no examples"},
+		{"empty", &data.Dataset{Name: "empty", Task: data.Binary, Shape: []int{4}}, "got no examples"},
+		{"other task", regression(8, 1), "is a regression data set"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := run.EvaluateOn(c.d); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err %v; want one containing %q", err, c.want)
+			}
+		})
 	}
 }
