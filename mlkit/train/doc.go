@@ -33,8 +33,8 @@
 //     Asking for no more than is done (fewer epochs, or an early stop already reached)
 //     reopens the run as it is, with its stored settings and all its epochs;
 //   - with a different model, data set, task, optimizer, learning rate, batch size, schedule,
-//     seed, class weights or monitor fails with an error (ErrRunChanged) that names what
-//     differs, e.g. "hidden [32] → [64]", and leaves the run untouched. Give the new
+//     augmentation, seed, class weights or monitor fails with an error (ErrRunChanged) that
+//     names what differs, e.g. "hidden [32] → [64]", and leaves the run untouched. Give the new
 //     configuration its own name, or call Restart: the old run's files are then moved to
 //     RUNDIR/previous-<time>/, where train.Open still reads them.
 //

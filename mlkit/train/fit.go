@@ -64,8 +64,8 @@ var ErrInterrupted = errors.New("training interrupted")
 //     early stop the history already reached), the run is reopened as it is, with its
 //     stored settings;
 //   - anything else (the model, the data, the task, the optimizer, learning rate, batch size,
-//     schedule, seed, class weights or monitor, or Epochs under a cosine schedule, whose
-//     learning rate at every epoch depends on the total): Fit returns an error wrapping
+//     schedule, augmentation, seed, class weights or monitor, or Epochs under a cosine
+//     schedule, whose learning rate at every epoch depends on the total): Fit returns an error wrapping
 //     ErrRunChanged that names the differences, and leaves the run untouched. Use a new run
 //     name, or Restart to start over.
 func (t *Trainer) Fit(split *data.Split) (run *Run, err error) {
