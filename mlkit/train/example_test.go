@@ -80,3 +80,28 @@ func ExampleRun_Evaluate() {
 	// 85 test examples; AUC above 0.95: true; inside its interval: true
 	// train: the evaluation of run "wdbc" has no metric "AUC"; it has accuracy, ap, auc, balanced_accuracy, brier, ece, f1, n, npv, ppv, sensitivity, specificity
 }
+
+// Train on images that are shifted afresh every epoch; the settings saved with the run say so.
+func ExampleConfig_Augment() {
+	dir, _ := os.MkdirTemp("", "runs")
+	defer os.RemoveAll(dir)
+	// A toy image task: is the bright pixel in the left or the right half of a 6×6 image?
+	d := &data.Dataset{Name: "dots", Task: data.Binary, Shape: []int{6, 6, 1}, Classes: []string{"left", "right"}}
+	for i := 0; i < 48; i++ {
+		img := make([]float32, 36)
+		x := i % 6
+		img[(i/6%4+1)*6+x] = 1
+		d.X = append(d.X, img...)
+		d.Y = append(d.Y, map[bool]float32{true: 1, false: 0}[x >= 3])
+	}
+	run, err := train.New("dots", models.CNN(4).Dense(8).Done()).
+		Augment(data.AugmentOptions{MaxShift: 1}).
+		Epochs(2).Dir(dir).Quiet().Done().Fit(&data.Split{Train: d, Val: d})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("epochs: %d, augmentation: %+v\n", len(run.History.Epochs), *run.Settings.Augment)
+	// Output:
+	// epochs: 2, augmentation: {FlipHorizontal:false MaxShift:1}
+}
