@@ -156,7 +156,7 @@ func (c *Config) Monitor(monitor string) *Config {
 // data.Augment draws it with a seed derived from the run's seed and the epoch, so a run is
 // repeatable and a resumed run sees the same images as one trained without a break. Unlike
 // concatenating augmented copies, an epoch costs the same as without augmentation, and the
-// network never sees the same shifted image twice. Validation and test images are never
+// network sees most images transformed anew every epoch. Validation and test images are never
 // transformed. Only for images, shape [height, width, channels]; e.g.
 // Augment(data.AugmentOptions{MaxShift: 2}) for digits, which must not be mirrored.
 func (c *Config) Augment(opt data.AugmentOptions) *Config {
@@ -184,8 +184,8 @@ func (c *Config) Quiet() *Config { c.quiet = true; return c }
 // Done validates the configuration and returns the Trainer. Errors are reported by Fit.
 func (c *Config) Done() *Trainer {
 	t := &Trainer{settings: c.s, model: c.model, resume: c.resume, quiet: c.quiet, err: c.err, monitorBy: c.monitorBy}
-	// Settings is copied by value above; its slice and pointer are copied too, so that options given to
-	// c after Done do not reach this Trainer.
+	// Settings is copied by value above; its slice and pointer are copied too, so that options
+	// given to c after Done do not reach this Trainer.
 	t.settings.ClassWeights = slices.Clone(c.s.ClassWeights)
 	if c.s.Augment != nil {
 		augment := *c.s.Augment

@@ -27,6 +27,11 @@ func TestConfigDoneReturnsIndependentTrainers(t *testing.T) {
 	if s := second.settings; s.Epochs != 5 || s.ClassWeights[0] != 4 {
 		t.Errorf("second trainer: epochs %d, class weights %v; want 5, [4 4]", s.Epochs, s.ClassWeights)
 	}
+	shifted := base.Augment(data.AugmentOptions{MaxShift: 1}).Done()
+	base.Augment(data.AugmentOptions{MaxShift: 3})
+	if a := shifted.settings.Augment; a == nil || a.MaxShift != 1 {
+		t.Errorf("a later Augment on the same Config reached a finished Trainer: %+v; want MaxShift 1", a)
+	}
 }
 
 // A builder passed to New without Done is itself a Model; options given to it afterwards must
