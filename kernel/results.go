@@ -59,6 +59,7 @@ type runInfo struct {
 	Machine string // CPU model and count, and GPUs when nvidia-smi lists any
 	Go      string // Go version, with GOEXPERIMENT when set
 	Kernel  string // the kernel's settings that change speed: backend, GOEXPERIMENT, GODEBUG
+	Engine  string // the kernel's engine, "ONNX Runtime 1.30.0" or "pure Go"; not written out
 	Command string
 }
 
@@ -93,14 +94,13 @@ func writeResults(path string, results []NotebookResult, command string, keep fu
 	rows := make([]resultRow, 0, len(results))
 	ran := map[string]bool{}
 	var failures []string
-	engine := kernelEngine()
 	for _, r := range results {
 		row := rowFromResult(r)
 		row.Date = info.Date
-		if row.Backend == "" && row.OK && len(row.Metrics) > 0 && engine != "" {
+		if row.Backend == "" && row.OK && len(row.Metrics) > 0 && info.Engine != "" {
 			// Quiet training shows no progress to read the backend from; the cells ran on the
 			// kernel's engine all the same.
-			row.Backend = engine + " (the kernel's engine; no training progress shown)"
+			row.Backend = info.Engine + " (the kernel's engine; no training progress shown)"
 		}
 		rows = append(rows, row)
 		ran[r.Notebook] = true
@@ -313,34 +313,24 @@ func formatWall(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm%02ds", s/3600, s/60%60, s%60)
 }
 
-// currentRunInfo describes this machine and toolchain.
+// currentRunInfo describes this machine and toolchain, and the installed kernel as its
+// kernelspec says (nothing of it when the kernelspec cannot be read).
 func currentRunInfo(command string) runInfo {
-	info := runInfo{Date: time.Now(), Command: command, Go: toolchainText(), Kernel: kernelSettings()}
+	info := runInfo{Date: time.Now(), Command: command, Go: toolchainText()}
+	if spec, _, err := installedKernelSpec(); err == nil {
+		info.Kernel, info.Engine = kernelSettings(spec.Env), engineName(spec.Env)
+	}
 	cpuinfo, _ := os.ReadFile("/proc/cpuinfo")
 	info.Machine = machineText(cpuModel(string(cpuinfo)), runtime.NumCPU(), gpuNames())
 	return info
 }
 
-// kernelEngine names the installed kernel's engine ("ONNX Runtime 1.30.0", "pure Go"), or ""
-// when the kernelspec cannot be read.
-func kernelEngine() string {
-	spec, _, err := installedKernelSpec()
-	if err != nil {
-		return ""
-	}
-	return engineName(spec.Env)
-}
-
-// kernelSettings lists the installed kernel's environment settings that change how fast cells
-// run, as NAME=VALUE; "" when the kernelspec cannot be read.
-func kernelSettings() string {
-	spec, _, err := installedKernelSpec()
-	if err != nil {
-		return ""
-	}
+// kernelSettings lists the kernel environment's settings that change how fast cells run, as
+// NAME=VALUE.
+func kernelSettings(env map[string]string) string {
 	var parts []string
 	for _, name := range []string{"GOMLX_BACKEND", "MEDGO_BACKEND", "GOFLAGS", "GOEXPERIMENT", "GODEBUG"} {
-		if v, ok := spec.Env[name]; ok {
+		if v, ok := env[name]; ok {
 			parts = append(parts, name+"="+v)
 		}
 	}

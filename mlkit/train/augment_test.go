@@ -80,11 +80,7 @@ func TestFitWithAugmentIsRepeatable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []float64
-		for _, e := range run.History.Epochs {
-			out = append(out, e.TrainLoss)
-		}
-		return out
+		return run.History.Series("train_loss")
 	}
 	a, b, plain := losses("a", true), losses("b", true), losses("plain", false)
 	if !slices.Equal(a, b) {

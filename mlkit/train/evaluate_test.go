@@ -55,18 +55,24 @@ func TestEvaluate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// longWay is what the one call must equal on d: Predict, then the task's eval function.
+			longWay := func(d *data.Dataset) (map[string]float64, map[string]eval.CI) {
+				t.Helper()
+				pred, err := run.Predict(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, wantCI, err := c.long(d, pred)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return want, wantCI
+			}
 			ev, err := run.Evaluate()
 			if err != nil {
 				t.Fatal(err)
 			}
-			pred, err := run.Predict(c.split.Test)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, wantCI, err := c.long(c.split.Test, pred)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want, wantCI := longWay(c.split.Test)
 			if ev.N != c.split.Test.Len() || ev.Task != c.split.Test.Task {
 				t.Errorf("N %d, task %v; want %d, %v", ev.N, ev.Task, c.split.Test.Len(), c.split.Test.Task)
 			}
@@ -97,14 +103,7 @@ func TestEvaluate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			valPred, err := run.Predict(c.split.Val)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantVal, wantValCI, err := c.long(c.split.Val, valPred)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wantVal, wantValCI := longWay(c.split.Val)
 			if onVal.N != c.split.Val.Len() {
 				t.Errorf("EvaluateOn(Val): N %d, want %d", onVal.N, c.split.Val.Len())
 			}

@@ -25,11 +25,7 @@ func trainingLosses(t *testing.T) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var losses []float64
-	for _, e := range run.History.Epochs {
-		losses = append(losses, e.TrainLoss)
-	}
-	return losses
+	return run.History.Series("train_loss")
 }
 
 // TestHelperTrainingLosses prints trainingLosses for TestEnginesStartFromTheSameWeights, in a
