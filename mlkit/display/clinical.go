@@ -33,18 +33,18 @@ func (e ciErrs) XError(i int) (float64, float64) { return e.low[i], e.high[i] }
 // dashed vertical line at the overall value. Groups whose gap to overall has an interval
 // excluding 0 are drawn in red; groups too small for an interval get a hollow point and
 // no bar. metric is one of r.Metrics ("" for the first).
-func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
+func SubgroupForest(r *eval.SubgroupReport, metric string) *Figure {
 	if r == nil {
-		return nil, fmt.Errorf("display: SubgroupForest got a nil report; get one from eval.Subgroups")
+		return failed(fmt.Errorf("display: SubgroupForest got a nil report; get one from eval.Subgroups"))
 	}
 	if len(r.Metrics) == 0 {
-		return nil, fmt.Errorf("display: SubgroupForest: the report has no metrics; build it with eval.Subgroups")
+		return failed(fmt.Errorf("display: SubgroupForest: the report has no metrics; build it with eval.Subgroups"))
 	}
 	if metric == "" {
 		metric = r.Metrics[0]
 	}
 	if !slices.Contains(r.Metrics, metric) {
-		return nil, fmt.Errorf("display: SubgroupForest: the report has no metric %q; it has %v", metric, r.Metrics)
+		return failed(fmt.Errorf("display: SubgroupForest: the report has no metric %q; it has %v", metric, r.Metrics))
 	}
 	rows := append([]eval.Subgroup{r.Overall}, r.Groups...)
 	n := len(rows)
@@ -84,7 +84,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 		names[n-1-i] = label
 	}
 	if math.IsInf(lo, 1) {
-		return nil, fmt.Errorf("display: SubgroupForest: %s is undefined in every group; choose another metric", metric)
+		return failed(fmt.Errorf("display: SubgroupForest: %s is undefined in every group; choose another metric", metric))
 	}
 
 	level := r.Level
@@ -96,7 +96,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 	if isFinite(overall) {
 		ref, err := newLine([]float64{overall, overall}, []float64{-0.5, float64(n) - 0.5}, chanceColor, true)
 		if err != nil {
-			return nil, fmt.Errorf("display: overall line: %w", err)
+			return failed(fmt.Errorf("display: overall line: %w", err))
 		}
 		ref.Width = vg.Points(1)
 		p.Add(ref)
@@ -105,7 +105,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 	if len(errs.XYs) > 0 {
 		eb, err := plotter.NewXErrorBars(errs)
 		if err != nil {
-			return nil, fmt.Errorf("display: confidence intervals: %w", err)
+			return failed(fmt.Errorf("display: confidence intervals: %w", err))
 		}
 		eb.LineStyle.Width = vg.Points(1.5)
 		eb.LineStyle.Color = seriesColor(0)
@@ -126,7 +126,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 		}
 		sc, err := plotter.NewScatter(s.pts)
 		if err != nil {
-			return nil, fmt.Errorf("display: forest points: %w", err)
+			return failed(fmt.Errorf("display: forest points: %w", err))
 		}
 		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = s.c, vg.Points(4)
 		sc.GlyphStyle.Shape = draw.CircleGlyph{}
@@ -147,7 +147,7 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 	pad := math.Max(0.05*(hi-lo), 0.02)
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	p.Legend.Top, p.Legend.Left = false, true
-	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+34*n+17*entries), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+34*n+17*entries)
 }
 
 // DecisionCurve plots decision curves (Vickers & Elkin, 2006): the net benefit of each
@@ -155,20 +155,20 @@ func SubgroupForest(r *eval.SubgroupReport, metric string) (*Figure, error) {
 // (from the first curve's labels) and treating no one (net benefit 0). The vertical axis
 // runs from a little below 0 to the highest net benefit: the region of negative benefit
 // matters little, and treating everyone falls steeply there.
-func DecisionCurve(curves ...*eval.DecisionCurve) (*Figure, error) {
+func DecisionCurve(curves ...*eval.DecisionCurve) *Figure {
 	if len(curves) == 0 {
-		return nil, fmt.Errorf("display: DecisionCurve needs at least one curve; get one from eval.DecisionCurveAnalysis")
+		return failed(fmt.Errorf("display: DecisionCurve needs at least one curve; get one from eval.DecisionCurveAnalysis"))
 	}
 	for i, c := range curves {
 		if c == nil {
-			return nil, fmt.Errorf("display: decision curve %d is nil", i)
+			return failed(fmt.Errorf("display: decision curve %d is nil", i))
 		}
 		if len(c.Thresholds) == 0 || len(c.Model) != len(c.Thresholds) || len(c.TreatAll) != len(c.Thresholds) {
-			return nil, fmt.Errorf("display: decision curve %d (%s) has %d thresholds, %d model and %d treat-all values; pass a curve from eval.DecisionCurveAnalysis",
-				i, c.Label, len(c.Thresholds), len(c.Model), len(c.TreatAll))
+			return failed(fmt.Errorf("display: decision curve %d (%s) has %d thresholds, %d model and %d treat-all values; pass a curve from eval.DecisionCurveAnalysis",
+				i, c.Label, len(c.Thresholds), len(c.Model), len(c.TreatAll)))
 		}
 		if !slices.ContainsFunc(c.Model, isFinite) {
-			return nil, fmt.Errorf("display: decision curve %d (%s) has no finite net benefit to plot", i, c.Label)
+			return failed(fmt.Errorf("display: decision curve %d (%s) has no finite net benefit to plot", i, c.Label))
 		}
 	}
 	p := newPlot("Decision curve", "threshold probability", "net benefit")
@@ -192,19 +192,19 @@ func DecisionCurve(curves ...*eval.DecisionCurve) (*Figure, error) {
 
 	none, err := newLine([]float64{x0, x1}, []float64{0, 0}, chanceColor, true)
 	if err != nil {
-		return nil, fmt.Errorf("display: treat-none line: %w", err)
+		return failed(fmt.Errorf("display: treat-none line: %w", err))
 	}
 	none.Width = vg.Points(1)
 	all, err := newLine(first.Thresholds, first.TreatAll, color.Gray{Y: 90}, false)
 	if err != nil {
-		return nil, fmt.Errorf("display: treat-all line: %w", err)
+		return failed(fmt.Errorf("display: treat-all line: %w", err))
 	}
 	all.Width = vg.Points(1)
 	p.Add(none, all)
 	for i, c := range curves {
 		l, err := newLine(c.Thresholds, c.Model, seriesColor(i), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: decision curve %d (%s): %w", i, c.Label, err)
+			return failed(fmt.Errorf("display: decision curve %d (%s): %w", i, c.Label, err))
 		}
 		p.Add(l)
 		label := c.Label
@@ -227,15 +227,15 @@ func DecisionCurve(curves ...*eval.DecisionCurve) (*Figure, error) {
 	p.X.Min, p.X.Max = x0, x1
 	p.Y.Max = 1.05 * top
 	p.Y.Min = math.Min(-0.05*top, math.Max(bottom, -0.25*top))
-	return newFigure([]*plot.Plot{p}, 1).Size(620, 480), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(620, 480)
 }
 
 // Referral plots a selective-prediction curve (eval.Selective or eval.SelectiveBinary):
 // accuracy, and sensitivity and specificity when the curve has them, on the cases the model
 // keeps, against the share of cases kept when the least certain are referred first.
-func Referral(c *eval.SelectiveCurve) (*Figure, error) {
+func Referral(c *eval.SelectiveCurve) *Figure {
 	if c == nil || len(c.Coverage) == 0 || len(c.Accuracy) != len(c.Coverage) {
-		return nil, fmt.Errorf("display: Referral needs a curve from eval.Selective or eval.SelectiveBinary")
+		return failed(fmt.Errorf("display: Referral needs a curve from eval.Selective or eval.SelectiveBinary"))
 	}
 	p := newPlot("Referral curve: least certain cases referred first", "share of cases kept by the model", "on the kept cases")
 	series := []struct {
@@ -254,12 +254,12 @@ func Referral(c *eval.SelectiveCurve) (*Figure, error) {
 		}
 		l, err := newLine(xs, ys, seriesColor(i), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: referral curve %s: %w", s.name, err)
+			return failed(fmt.Errorf("display: referral curve %s: %w", s.name, err))
 		}
 		p.Add(l)
 		p.Legend.Add(s.name, l)
 	}
 	p.Legend.Top = false
 	p.X.Min, p.X.Max = 0, 1
-	return newFigure([]*plot.Plot{p}, 1).Size(620, 480), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(620, 480)
 }

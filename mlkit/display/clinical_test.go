@@ -56,8 +56,8 @@ func TestSubgroupForest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.title, func(t *testing.T) {
-			f, err := SubgroupForest(r, tc.metric)
-			if err != nil {
+			f := SubgroupForest(r, tc.metric)
+			if err := f.Err(); err != nil {
 				t.Fatal(err)
 			}
 			if f.Title() != tc.title || f.Plot(0, 0).X.Label.Text != tc.xLabel {
@@ -97,8 +97,8 @@ func TestSubgroupForestNoFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := SubgroupForest(r, "accuracy")
-	if err != nil {
+	f := SubgroupForest(r, "accuracy")
+	if err := f.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if _, h := f.Dims(); h != 120+34*2+17*2 {
@@ -130,9 +130,10 @@ func TestSubgroupForestErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := SubgroupForest(tc.r, tc.metric)
-			if err == nil || f != nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %v, %v; want error containing %q", f, err, tc.want)
+			f := SubgroupForest(tc.r, tc.metric)
+			err := f.Err()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got error %v; want one containing %q", err, tc.want)
 			}
 		})
 	}
@@ -161,8 +162,8 @@ func TestDecisionCurve(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := DecisionCurve(tc.curves...)
-			if err != nil {
+			f := DecisionCurve(tc.curves...)
+			if err := f.Err(); err != nil {
 				t.Fatal(err)
 			}
 			p := f.Plot(0, 0)
@@ -210,9 +211,10 @@ func TestDecisionCurveErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := DecisionCurve(tc.curves...)
-			if err == nil || f != nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %v, %v; want error containing %q", f, err, tc.want)
+			f := DecisionCurve(tc.curves...)
+			err := f.Err()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got error %v; want one containing %q", err, tc.want)
 			}
 		})
 	}
@@ -223,12 +225,12 @@ func TestReferral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fig, err := Referral(c)
-	if err != nil {
+	fig := Referral(c)
+	if err := fig.Err(); err != nil {
 		t.Fatal(err)
 	}
 	checkFigure(t, "referral", fig)
-	if _, err := Referral(&eval.SelectiveCurve{}); err == nil {
+	if err := Referral(&eval.SelectiveCurve{}).Err(); err == nil {
 		t.Error("an empty curve was plotted")
 	}
 }

@@ -65,20 +65,20 @@ func cvDefaultMetric(r *train.CVResult, metrics []string) string {
 // The spread of the points is the fold-to-fold variation of the estimate; the pooled
 // interval is about all the examples at once, so the two answer different questions and
 // need not agree.
-func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
+func CrossValidation(r *train.CVResult, metric string) *Figure {
 	if r == nil {
-		return nil, fmt.Errorf("display: CrossValidation got a nil result; pass the *train.CVResult returned by train.CrossValidate(...).Done().Fit(d) or train.OpenCV(name)")
+		return failed(fmt.Errorf("display: CrossValidation got a nil result; pass the *train.CVResult returned by train.CrossValidate(...).Done().Fit(d) or train.OpenCV(name)"))
 	}
 	metrics := cvMetrics(r)
 	if len(r.Folds) == 0 || len(metrics) == 0 {
-		return nil, fmt.Errorf("display: CrossValidation: cross-validation %q has %d folds and %d metrics; pass a finished result from train.CrossValidate or train.OpenCV", r.Name, len(r.Folds), len(metrics))
+		return failed(fmt.Errorf("display: CrossValidation: cross-validation %q has %d folds and %d metrics; pass a finished result from train.CrossValidate or train.OpenCV", r.Name, len(r.Folds), len(metrics)))
 	}
 	if metric == "" {
 		metric = cvDefaultMetric(r, metrics)
 	}
 	if !slices.Contains(metrics, metric) {
-		return nil, fmt.Errorf("display: CrossValidation: cross-validation %q (%s) has no metric %q; pass one of %s, or \"\" for %s",
-			r.Name, r.Task, metric, strings.Join(metrics, ", "), cvDefaultMetric(r, metrics))
+		return failed(fmt.Errorf("display: CrossValidation: cross-validation %q (%s) has no metric %q; pass one of %s, or \"\" for %s",
+			r.Name, r.Task, metric, strings.Join(metrics, ", "), cvDefaultMetric(r, metrics)))
 	}
 	name := eval.MetricName(metric)
 	nFolds := len(r.Folds)
@@ -108,8 +108,8 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 		extend(v)
 	}
 	if len(byChoice) == 0 {
-		return nil, fmt.Errorf("display: CrossValidation: %s is undefined in every fold of %q (for example AUC when held-out folds have one class); choose another of %s",
-			name, r.Name, strings.Join(metrics, ", "))
+		return failed(fmt.Errorf("display: CrossValidation: %s is undefined in every fold of %q (for example AUC when held-out folds have one class); choose another of %s",
+			name, r.Name, strings.Join(metrics, ", ")))
 	}
 
 	kind := "Cross-validation"
@@ -126,7 +126,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 		if isFinite(sd) && sd > 0 {
 			band, err := plotter.NewPolygon(plotter.XYs{{X: x0, Y: mean - sd}, {X: x1, Y: mean - sd}, {X: x1, Y: mean + sd}, {X: x0, Y: mean + sd}})
 			if err != nil {
-				return nil, fmt.Errorf("display: CrossValidation: SD band: %w", err)
+				return failed(fmt.Errorf("display: CrossValidation: SD band: %w", err))
 			}
 			band.Color, band.LineStyle.Width = bandColor, 0
 			p.Add(band)
@@ -135,7 +135,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 		}
 		line, err := newLine([]float64{x0, x1}, []float64{mean, mean}, seriesColor(0), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: CrossValidation: mean line: %w", err)
+			return failed(fmt.Errorf("display: CrossValidation: mean line: %w", err))
 		}
 		line.Width = vg.Points(1)
 		p.Add(line)
@@ -161,7 +161,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 		}
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
-			return nil, fmt.Errorf("display: CrossValidation: fold points: %w", err)
+			return failed(fmt.Errorf("display: CrossValidation: fold points: %w", err))
 		}
 		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = draw.CircleGlyph{}, vg.Points(4)
 		sc.GlyphStyle.Color = seriesColor(0)
@@ -183,7 +183,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 			eb, err := plotter.NewYErrorBars(ciYErrs{XYs: plotter.XYs{{X: x, Y: v}},
 				low: []float64{math.Max(0, v-ci.Lower)}, high: []float64{math.Max(0, ci.Upper-v)}})
 			if err != nil {
-				return nil, fmt.Errorf("display: CrossValidation: pooled interval: %w", err)
+				return failed(fmt.Errorf("display: CrossValidation: pooled interval: %w", err))
 			}
 			eb.LineStyle.Width, eb.LineStyle.Color = vg.Points(1.5), color.Black
 			p.Add(eb)
@@ -192,7 +192,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 		}
 		sc, err := plotter.NewScatter(plotter.XYs{{X: x, Y: v}})
 		if err != nil {
-			return nil, fmt.Errorf("display: CrossValidation: pooled point: %w", err)
+			return failed(fmt.Errorf("display: CrossValidation: pooled point: %w", err))
 		}
 		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.BoxGlyph{}, vg.Points(4), color.Black
 		p.Add(sc)
@@ -214,7 +214,7 @@ func CrossValidation(r *train.CVResult, metric string) (*Figure, error) {
 	p.Y.Max = hi + pad + 0.08*span*float64(entries)
 	p.Legend.Top = true
 	width := min(max(560, 160+70*len(labels)), 1200)
-	return newFigure([]*plot.Plot{p}, 1).Size(width, 480), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(width, 480)
 }
 
 // foldLabel names a fold as its run directory does (fold-K, or repeat-R-fold-K).

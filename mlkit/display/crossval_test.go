@@ -114,8 +114,8 @@ func TestCrossValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := CrossValidation(tc.r, tc.metric)
-			if err != nil {
+			f := CrossValidation(tc.r, tc.metric)
+			if err := f.Err(); err != nil {
 				t.Fatal(err)
 			}
 			p := f.Plot(0, 0)
@@ -173,8 +173,8 @@ func TestCrossValidation(t *testing.T) {
 func TestCrossValidationUndefinedFold(t *testing.T) {
 	r := cvFixture(t, 200, nil)
 	r.Folds[2].Metrics["auc"] = math.NaN()
-	f, err := CrossValidation(r, "auc")
-	if err != nil {
+	f := CrossValidation(r, "auc")
+	if err := f.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(f.Title(), "undefined in fold-3") {
@@ -206,9 +206,10 @@ func TestCrossValidationErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := CrossValidation(tc.r, tc.metric)
-			if err == nil || f != nil {
-				t.Fatalf("got %v, %v; want an error", f, err)
+			f := CrossValidation(tc.r, tc.metric)
+			err := f.Err()
+			if err == nil {
+				t.Fatalf("got no error; want one")
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {

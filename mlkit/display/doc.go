@@ -4,16 +4,20 @@
 // and in-place training progress.
 //
 // Plots are built with gonum.org/v1/plot and returned as a [Figure], which renders to
-// PNG or SVG bytes:
+// PNG or SVG bytes, or shows in the notebook in one line:
 //
-//	fig, err := display.ROC(report.ROC...)
-//	png, err := fig.PNG()
+//	display.Show(display.ROC(report.ROC...).SetTitle("test set"))
+//	png, err := display.ROC(report.ROC...).PNG()
+//
+// A plotting function given data it cannot draw returns a Figure that carries the error
+// ([Figure.Err]); rendering or showing it returns that error instead of a picture.
 //
 // [Show], [ShowHTML], [ShowTable] and [Report] display things in the current notebook
 // cell when the program runs inside GoNB (detected with gonbui.IsNotebook). Elsewhere
 // (tests, command-line programs) they print text tables to [Out], and write figures and
 // HTML to files under [FigureDir] (a temporary directory by default), printing each
-// file's path; they never fail silently.
+// file's path; they never fail silently. In a notebook, a Show function that fails stops
+// the cell with its error, as mlkit.Must would, so a headless run of the notebook fails too.
 //
 // [Progress] reports training progress in one output that updates in place: an HTML
 // block inside GoNB, a single \r-rewritten line on a terminal, and a line every few

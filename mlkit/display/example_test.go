@@ -24,8 +24,8 @@ func ExampleROC() {
 		return
 	}
 	roc.Label = "pneumonia"
-	fig, err := display.ROC(roc)
-	if err != nil {
+	fig := display.ROC(roc)
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -41,11 +41,11 @@ func ExampleROC() {
 }
 
 func ExampleShow() {
-	fig, err := display.TrainingCurves(map[string][]float64{
+	fig := display.TrainingCurves(map[string][]float64{
 		"loss":     {0.9, 0.5, 0.4},
 		"val_loss": {1.0, 0.6, 0.55},
 	})
-	if err != nil {
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -93,8 +93,8 @@ func ExampleNewProgress() {
 func ExampleImageGrid() {
 	// Two 2×2 grey images, one after the other, values in [0, 1].
 	pixels := []float32{0, 1, 1, 0, 0.2, 0.4, 0.6, 0.8}
-	fig, err := display.ImageGrid(pixels, []int{2, 2}, []string{"checker", "ramp"})
-	if err != nil {
+	fig := display.ImageGrid(pixels, []int{2, 2}, []string{"checker", "ramp"})
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -117,8 +117,8 @@ func ExampleCrossValidation() {
 		Mean: map[string]float64{"auc": 0.9667},
 		SD:   map[string]float64{"auc": 0.0252},
 	}
-	fig, err := display.CrossValidation(res, "auc")
-	if err != nil {
+	fig := display.CrossValidation(res, "auc")
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -126,8 +126,8 @@ func ExampleCrossValidation() {
 	fmt.Println(fig.Title())
 	fmt.Println(p.X.Label.Text, "/", p.Y.Label.Text)
 
-	_, err = display.CrossValidation(res, "sensitivity")
-	fmt.Println(err)
+	// A metric the folds did not record: the figure carries the error, and Show would return it.
+	fmt.Println(display.CrossValidation(res, "sensitivity").Err())
 	// Output:
 	// Cross-validation wdbc-cv: AUC (ROC)
 	// held-out fold / AUC (ROC)
@@ -155,8 +155,8 @@ func ExampleMultiLabelForest() {
 		fmt.Println(err)
 		return
 	}
-	fig, err := display.MultiLabelForest(r, "auc")
-	if err != nil {
+	fig := display.MultiLabelForest(r, "auc")
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -172,8 +172,8 @@ func ExampleMultiLabelROC() {
 		fmt.Println(err)
 		return
 	}
-	fig, err := display.MultiLabelROC(r)
-	if err != nil {
+	fig := display.MultiLabelROC(r)
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -231,8 +231,8 @@ func ExampleFigure_AxisLabels() {
 		}
 		return out
 	}
-	fig, err := display.Signals([][]float64{lead(0), lead(0.3)}, []string{"lead I", "lead II"}, 250)
-	if err != nil {
+	fig := display.Signals([][]float64{lead(0), lead(0.3)}, []string{"lead I", "lead II"}, 250)
+	if err := fig.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}

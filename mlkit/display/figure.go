@@ -33,10 +33,30 @@ const (
 // Build one with the plotting functions of this package (ROC, Signals, ImageGrid, ...),
 // adjust it with Size and SetTitle, and render it with PNG, SVG or Save, or display it
 // with Show. Experts can reach the underlying gonum plots with Plot.
+//
+// A plotting function given data it cannot draw still returns a Figure, one that carries
+// the reason: Err reports it, the setters pass it along, and Show, PNG, SVG and Save
+// return it instead of drawing. So a notebook line needs no error check of its own,
+//
+//	display.Show(display.ROC(report.ROC...).SetTitle("test set"))
+//
+// and the error still reaches the user (in a notebook, Show stops the cell with it).
 type Figure struct {
 	title         string
 	width, height int            // pixels
 	grid          [][]*plot.Plot // rows of plots; nil cells are left empty
+	err           error          // why the figure could not be made; nil for a drawable figure
+}
+
+// failed is the figure a plotting function returns when it cannot draw its data.
+func failed(err error) *Figure { return &Figure{err: err} }
+
+// Err returns why the figure could not be made, or nil.
+func (f *Figure) Err() error {
+	if f == nil {
+		return fmt.Errorf("display: nil figure; make one with a plotting function such as display.ROC")
+	}
+	return f.err
 }
 
 // newFigure lays plots out in rows of cols (the last row may be shorter).
@@ -115,8 +135,13 @@ func (f *Figure) Cols() int {
 	return len(f.grid[0])
 }
 
-// Plot returns the gonum plot at (row, col), for expert customisation, or nil.
+// Plot returns the gonum plot at (row, col), for expert customisation, or nil when there is
+// none. It panics with the reason when the figure could not be made, since there is then
+// no plot to customise (check Err first to handle that case).
 func (f *Figure) Plot(row, col int) *plot.Plot {
+	if f.err != nil {
+		panic(fmt.Errorf("display: Plot(%d, %d) of a figure that could not be made: %w", row, col, f.err))
+	}
 	if row < 0 || row >= len(f.grid) || col < 0 || col >= len(f.grid[row]) {
 		return nil
 	}
@@ -161,6 +186,9 @@ func (f *Figure) draw(c vg.CanvasSizer) (err error) {
 
 // Image renders the figure as an image.
 func (f *Figure) Image() (image.Image, error) {
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
 	c := vgimg.NewWith(vgimg.UseWH(pixelsToLength(f.width), pixelsToLength(f.height)), vgimg.UseDPI(DPI))
 	if err := f.draw(c); err != nil {
 		return nil, err
@@ -183,6 +211,9 @@ func (f *Figure) PNG() ([]byte, error) {
 
 // SVG renders the figure as SVG bytes.
 func (f *Figure) SVG() ([]byte, error) {
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
 	c := vgsvg.New(pixelsToLength(f.width), pixelsToLength(f.height))
 	if err := f.draw(c); err != nil {
 		return nil, err

@@ -119,34 +119,34 @@ func TestFigures(t *testing.T) {
 		}
 	}
 
-	build := map[string]func() (*Figure, error){
-		"roc":         func() (*Figure, error) { return ROC(roc) },
-		"roc_two":     func() (*Figure, error) { return ROC(roc, roc) },
-		"pr":          func() (*Figure, error) { return PR(pr) },
-		"calibration": func() (*Figure, error) { return Calibration(rel) },
-		"confusion":   func() (*Figure, error) { return ConfusionMatrix(cm) },
-		"confusion_5": func() (*Figure, error) { return ConfusionMatrix(cm5) },
-		"training": func() (*Figure, error) {
+	build := map[string]func() *Figure{
+		"roc":         func() *Figure { return ROC(roc) },
+		"roc_two":     func() *Figure { return ROC(roc, roc) },
+		"pr":          func() *Figure { return PR(pr) },
+		"calibration": func() *Figure { return Calibration(rel) },
+		"confusion":   func() *Figure { return ConfusionMatrix(cm) },
+		"confusion_5": func() *Figure { return ConfusionMatrix(cm5) },
+		"training": func() *Figure {
 			return TrainingCurves(map[string][]float64{"loss": {1, .6, .4, .35}, "val_loss": {1.1, .7, .5, .52}, "auc": {.6, .7, .8, .85}, "val_auc": {.55, .68, math.NaN(), .8}})
 		},
-		"signals":        func() (*Figure, error) { return Signals(ecg[:1], []string{"lead II"}, 500) },
-		"signals_12":     func() (*Figure, error) { return Signals(ecg, nil, 0) },
-		"image_grid":     func() (*Figure, error) { return ImageGrid(imgs, []int{16, 16}, []string{"a", "b", "c", "d", "e", "f"}) },
-		"image_grid_rgb": func() (*Figure, error) { return ImageGrid(rgb, []int{8, 12, 3}, nil) },
-		"saliency":       func() (*Figure, error) { return Saliency(img, []int{32, 32, 1}, sal, []int{8, 8}) },
-		"attention":      func() (*Figure, error) { return Attention(att, tokens, tokens) },
-		"bars": func() (*Figure, error) {
+		"signals":        func() *Figure { return Signals(ecg[:1], []string{"lead II"}, 500) },
+		"signals_12":     func() *Figure { return Signals(ecg, nil, 0) },
+		"image_grid":     func() *Figure { return ImageGrid(imgs, []int{16, 16}, []string{"a", "b", "c", "d", "e", "f"}) },
+		"image_grid_rgb": func() *Figure { return ImageGrid(rgb, []int{8, 12, 3}, nil) },
+		"saliency":       func() *Figure { return Saliency(img, []int{32, 32, 1}, sal, []int{8, 8}) },
+		"attention":      func() *Figure { return Attention(att, tokens, tokens) },
+		"bars": func() *Figure {
 			return Bars([]string{"age", "bmi", "glucose"}, []float64{0.3, -0.1, 0.5}, "Coefficients")
 		},
-		"importance": func() (*Figure, error) {
+		"importance": func() *Figure {
 			return FeatureImportance([]string{"age", "bmi", "glucose", "bp"}, []float64{0.1, 0.05, 0.3, 0.02}, []float64{0.01, 0.02, 0.03, 0.01}, 3)
 		},
-		"predicted_vs_true": func() (*Figure, error) { return PredictedVsTrue([]float64{1, 2, 3, 4}, []float64{1.1, 2.3, 2.7, 4.2}) },
+		"predicted_vs_true": func() *Figure { return PredictedVsTrue([]float64{1, 2, 3, 4}, []float64{1.1, 2.3, 2.7, 4.2}) },
 	}
 	for name, f := range build {
 		t.Run(name, func(t *testing.T) {
-			fig, err := f()
-			if err != nil {
+			fig := f()
+			if err := fig.Err(); err != nil {
 				t.Fatal(err)
 			}
 			checkFigure(t, name, fig)
@@ -155,32 +155,50 @@ func TestFigures(t *testing.T) {
 }
 
 func TestFigureErrors(t *testing.T) {
-	for name, f := range map[string]func() (*Figure, error){
-		"ROC without curves":       func() (*Figure, error) { return ROC() },
-		"PR nil curve":             func() (*Figure, error) { return PR(nil) },
-		"empty history":            func() (*Figure, error) { return TrainingCurves(nil) },
-		"signals names":            func() (*Figure, error) { return Signals([][]float64{{1, 2}}, []string{"a", "b"}, 0) },
-		"image shape":              func() (*Figure, error) { return ImageGrid(make([]float32, 10), []int{3, 3}, nil) },
-		"image channels":           func() (*Figure, error) { return ImageGrid(make([]float32, 8), []int{2, 2, 2}, nil) },
-		"image titles":             func() (*Figure, error) { return ImageGrid(make([]float32, 8), []int{2, 2}, []string{"x"}) },
-		"too many images":          func() (*Figure, error) { return ImageGrid(make([]float32, MaxGridImages+1), []int{1, 1}, nil) },
-		"saliency size":            func() (*Figure, error) { return Saliency(make([]float32, 4), []int{2, 2}, make([]float32, 3), nil) },
-		"attention tokens":         func() (*Figure, error) { return Attention([][]float64{{1, 0}}, []string{"a"}, []string{"a"}) },
-		"attention NaN":            func() (*Figure, error) { return Attention([][]float64{{math.NaN()}}, []string{"a"}, []string{"a"}) },
-		"bars mismatch":            func() (*Figure, error) { return Bars([]string{"a"}, []float64{1, 2}, "") },
-		"importance spread":        func() (*Figure, error) { return FeatureImportance([]string{"a"}, []float64{1}, []float64{1, 2}, 0) },
-		"confusion nil":            func() (*Figure, error) { return ConfusionMatrix(nil) },
-		"predicted vs true length": func() (*Figure, error) { return PredictedVsTrue([]float64{1}, nil) },
+	for name, f := range map[string]func() *Figure{
+		"ROC without curves":       func() *Figure { return ROC() },
+		"PR nil curve":             func() *Figure { return PR(nil) },
+		"empty history":            func() *Figure { return TrainingCurves(nil) },
+		"signals names":            func() *Figure { return Signals([][]float64{{1, 2}}, []string{"a", "b"}, 0) },
+		"image shape":              func() *Figure { return ImageGrid(make([]float32, 10), []int{3, 3}, nil) },
+		"image channels":           func() *Figure { return ImageGrid(make([]float32, 8), []int{2, 2, 2}, nil) },
+		"image titles":             func() *Figure { return ImageGrid(make([]float32, 8), []int{2, 2}, []string{"x"}) },
+		"too many images":          func() *Figure { return ImageGrid(make([]float32, MaxGridImages+1), []int{1, 1}, nil) },
+		"saliency size":            func() *Figure { return Saliency(make([]float32, 4), []int{2, 2}, make([]float32, 3), nil) },
+		"attention tokens":         func() *Figure { return Attention([][]float64{{1, 0}}, []string{"a"}, []string{"a"}) },
+		"attention NaN":            func() *Figure { return Attention([][]float64{{math.NaN()}}, []string{"a"}, []string{"a"}) },
+		"bars mismatch":            func() *Figure { return Bars([]string{"a"}, []float64{1, 2}, "") },
+		"importance spread":        func() *Figure { return FeatureImportance([]string{"a"}, []float64{1}, []float64{1, 2}, 0) },
+		"confusion nil":            func() *Figure { return ConfusionMatrix(nil) },
+		"predicted vs true length": func() *Figure { return PredictedVsTrue([]float64{1}, nil) },
 	} {
-		if fig, err := f(); err == nil {
+		fig := f()
+		err := fig.Err()
+		if err == nil {
 			t.Errorf("%s: want an error, got a figure %v", name, fig)
+			continue
+		}
+		// The setters keep the error, and everything that would draw the figure returns it
+		// instead, so a one-line display.Show(display.X(...).SetTitle(...)) still reports it.
+		chained := fig.SetTitle("t").Size(100, 100).AxisLabels("x", "y")
+		if chained.Err() != err {
+			t.Errorf("%s: after the setters Err() = %v, want %v", name, chained.Err(), err)
+		}
+		if _, perr := fig.PNG(); perr != err {
+			t.Errorf("%s: PNG error %v, want %v", name, perr, err)
+		}
+		if _, serr := fig.SVG(); serr != err {
+			t.Errorf("%s: SVG error %v, want %v", name, serr, err)
+		}
+		if serr := fig.Save(filepath.Join(t.TempDir(), "a.png")); serr != err {
+			t.Errorf("%s: Save error %v, want %v", name, serr, err)
 		}
 	}
 }
 
 func TestFigureSizeAndSave(t *testing.T) {
 	roc, _ := eval.ROC(testLabels, testScores)
-	fig, _ := ROC(roc)
+	fig := ROC(roc)
 	fig.Size(300, 200).SetTitle("Validation")
 	if w, h := fig.Dims(); w != 300 || h != 200 || fig.Title() != "Validation" {
 		t.Errorf("size %dx%d, title %q", w, h, fig.Title())

@@ -122,16 +122,16 @@ func heatmapSize(rows, cols int, rowNames, colNames []string) (int, int) {
 // ConfusionMatrix draws a confusion matrix as a heat map with the count in each cell,
 // true classes in rows and predicted classes in columns. Colours show the fraction of
 // each true class (row), so that rare classes stay visible.
-func ConfusionMatrix(cm *eval.ConfusionMatrix) (*Figure, error) {
+func ConfusionMatrix(cm *eval.ConfusionMatrix) *Figure {
 	if cm == nil || len(cm.Counts) == 0 {
-		return nil, fmt.Errorf("display: ConfusionMatrix got an empty matrix; build one with eval.NewConfusionMatrix or take it from an eval.Report")
+		return failed(fmt.Errorf("display: ConfusionMatrix got an empty matrix; build one with eval.NewConfusionMatrix or take it from an eval.Report"))
 	}
 	k := len(cm.Counts)
 	z := make([][]float64, k)
 	cells := make([][]string, k)
 	for i, row := range cm.Counts {
 		if len(row) != k {
-			return nil, fmt.Errorf("display: confusion matrix row %d has %d counts; want %d", i, len(row), k)
+			return failed(fmt.Errorf("display: confusion matrix row %d has %d counts; want %d", i, len(row), k))
 		}
 		total := 0
 		for _, v := range row {
@@ -156,32 +156,32 @@ func ConfusionMatrix(cm *eval.ConfusionMatrix) (*Figure, error) {
 	}
 	p, err := heatmapPlot("Confusion matrix", z, 0, 1, cells, classes, classes, "predicted class", "true class")
 	if err != nil {
-		return nil, fmt.Errorf("display: confusion matrix: %w", err)
+		return failed(fmt.Errorf("display: confusion matrix: %w", err))
 	}
 	w, h := heatmapSize(k, k, classes, classes)
-	return newFigure([]*plot.Plot{p}, 1).Size(w, h), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(w, h)
 }
 
 // Attention draws an attention (or any) matrix as a heat map: weights[i][j] is how much
 // row token i attends to column token j. Cells show their values when the matrix is
 // at most 12×12.
-func Attention(weights [][]float64, rowTokens, colTokens []string) (*Figure, error) {
+func Attention(weights [][]float64, rowTokens, colTokens []string) *Figure {
 	if len(weights) == 0 || len(weights[0]) == 0 {
-		return nil, fmt.Errorf("display: Attention got an empty matrix; pass one row of weights per query token")
+		return failed(fmt.Errorf("display: Attention got an empty matrix; pass one row of weights per query token"))
 	}
 	rows, cols := len(weights), len(weights[0])
 	if len(rowTokens) != rows || len(colTokens) != cols {
-		return nil, fmt.Errorf("display: Attention got a %d×%d matrix with %d row tokens and %d column tokens; pass one token per row and per column",
-			rows, cols, len(rowTokens), len(colTokens))
+		return failed(fmt.Errorf("display: Attention got a %d×%d matrix with %d row tokens and %d column tokens; pass one token per row and per column",
+			rows, cols, len(rowTokens), len(colTokens)))
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, row := range weights {
 		if len(row) != cols {
-			return nil, fmt.Errorf("display: attention row %d has %d weights but row 0 has %d", i, len(row), cols)
+			return failed(fmt.Errorf("display: attention row %d has %d weights but row 0 has %d", i, len(row), cols))
 		}
 		for _, v := range row {
 			if !isFinite(v) {
-				return nil, fmt.Errorf("display: attention row %d has the non-finite weight %v", i, v)
+				return failed(fmt.Errorf("display: attention row %d has the non-finite weight %v", i, v))
 			}
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
@@ -198,10 +198,10 @@ func Attention(weights [][]float64, rowTokens, colTokens []string) (*Figure, err
 	}
 	p, err := heatmapPlot("Attention", weights, lo, hi, cells, rowTokens, colTokens, "key", "query")
 	if err != nil {
-		return nil, fmt.Errorf("display: attention: %w", err)
+		return failed(fmt.Errorf("display: attention: %w", err))
 	}
 	w, h := heatmapSize(rows, cols, rowTokens, colTokens)
-	return newFigure([]*plot.Plot{p}, 1).Size(w, h), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(w, h)
 }
 
 // Matrix reshapes row-major float32 data (e.g. a tensor's flat values) into rows × cols

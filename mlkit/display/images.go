@@ -105,21 +105,21 @@ func imagePlot(img image.Image, title string) *plot.Plot {
 // one after another, each with the given shape ([height, width] for grey, or [height,
 // width, channels] with 1 or 3 channels last — the layout of a data.Dataset image
 // example), with values in [0, 1]. titles may be nil, or hold one title per image.
-func ImageGrid(data []float32, shape []int, titles []string) (*Figure, error) {
+func ImageGrid(data []float32, shape []int, titles []string) *Figure {
 	h, w, c, err := imageShape(shape)
 	if err != nil {
-		return nil, err
+		return failed(err)
 	}
 	size := h * w * c
 	if len(data) == 0 || len(data)%size != 0 {
-		return nil, fmt.Errorf("display: ImageGrid got %d values, not a positive multiple of one image's %d values (shape %v)", len(data), size, shape)
+		return failed(fmt.Errorf("display: ImageGrid got %d values, not a positive multiple of one image's %d values (shape %v)", len(data), size, shape))
 	}
 	n := len(data) / size
 	if n > MaxGridImages {
-		return nil, fmt.Errorf("display: ImageGrid got %d images; it shows at most %d: pass a slice of the data", n, MaxGridImages)
+		return failed(fmt.Errorf("display: ImageGrid got %d images; it shows at most %d: pass a slice of the data", n, MaxGridImages))
 	}
 	if titles != nil && len(titles) != n {
-		return nil, fmt.Errorf("display: ImageGrid got %d titles for %d images; pass one title per image (or nil)", len(titles), n)
+		return failed(fmt.Errorf("display: ImageGrid got %d titles for %d images; pass one title per image (or nil)", len(titles), n))
 	}
 	plots := make([]*plot.Plot, n)
 	for i := range n {
@@ -143,7 +143,7 @@ func ImageGrid(data []float32, shape []int, titles []string) (*Figure, error) {
 		titleH = 22
 	}
 	// Tiles are separated by about 14 px; size the figure so that images keep their aspect.
-	return newFigure(plots, cols).Size(cols*(tile+14)+6, rows*(tile*h/w+titleH+14)+6), nil
+	return newFigure(plots, cols).Size(cols*(tile+14)+6, rows*(tile*h/w+titleH+14)+6)
 }
 
 // resize samples a h0×w0 map at h×w with bilinear interpolation.
@@ -239,10 +239,10 @@ func saliencyInputs(img []float32, shape []int, heatMap []float32, heatShape []i
 
 // Saliency shows an image, its saliency map and the two blended (see Overlay, with
 // alpha 0.6) side by side. Shapes are as in Overlay.
-func Saliency(img []float32, shape []int, heatMap []float32, heatShape []int) (*Figure, error) {
+func Saliency(img []float32, shape []int, heatMap []float32, heatShape []int) *Figure {
 	base, hm, err := saliencyInputs(img, shape, heatMap, heatShape)
 	if err != nil {
-		return nil, err
+		return failed(err)
 	}
 	b := base.Bounds()
 	heatImg := image.NewRGBA(b)
@@ -253,9 +253,9 @@ func Saliency(img []float32, shape []int, heatMap []float32, heatShape []int) (*
 	}
 	over, err := Overlay(img, shape, heatMap, heatShape, 0.6)
 	if err != nil {
-		return nil, err
+		return failed(err)
 	}
 	plots := []*plot.Plot{imagePlot(base, "image"), imagePlot(heatImg, "saliency"), imagePlot(over, "overlay")}
 	tile := 240
-	return newFigure(plots, 3).Size(3*(tile+14)+6, tile*b.Dy()/b.Dx()+22+20), nil
+	return newFigure(plots, 3).Size(3*(tile+14)+6, tile*b.Dy()/b.Dx()+22+20)
 }

@@ -26,19 +26,19 @@ var multiLabelMetrics = map[string]string{"auc": "macro_auc", "ap": "macro_ap"}
 // built with eval.WithCI; a dashed vertical line marks the macro average. Tasks left out of
 // the macro average (one class among their labels) are listed as undefined. metric is "auc"
 // or "ap" ("" for auc).
-func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) {
+func MultiLabelForest(r *eval.MultiLabelReport, metric string) *Figure {
 	if r == nil {
-		return nil, fmt.Errorf("display: MultiLabelForest got a nil report; build one with eval.ClassifyMultiLabel")
+		return failed(fmt.Errorf("display: MultiLabelForest got a nil report; build one with eval.ClassifyMultiLabel"))
 	}
 	if len(r.PerTask) == 0 {
-		return nil, fmt.Errorf("display: MultiLabelForest: the report has no tasks; build it with eval.ClassifyMultiLabel")
+		return failed(fmt.Errorf("display: MultiLabelForest: the report has no tasks; build it with eval.ClassifyMultiLabel"))
 	}
 	if metric == "" {
 		metric = "auc"
 	}
 	macroKey, ok := multiLabelMetrics[metric]
 	if !ok {
-		return nil, fmt.Errorf("display: MultiLabelForest: no per-task metric %q; pass \"auc\" or \"ap\" (\"\" for auc)", metric)
+		return failed(fmt.Errorf("display: MultiLabelForest: no per-task metric %q; pass \"auc\" or \"ap\" (\"\" for auc)", metric))
 	}
 	name := eval.MetricName(metric)
 	macro := r.MacroAUC
@@ -92,7 +92,7 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 		add(i+1, fmt.Sprintf("%s (n=%d, %d positive)", m.Task, m.N, m.Positives), v, ci)
 	}
 	if math.IsInf(lo, 1) {
-		return nil, fmt.Errorf("display: MultiLabelForest: %s is undefined for every task (each has one class among its labels); evaluate on data with positives and negatives for some task", name)
+		return failed(fmt.Errorf("display: MultiLabelForest: %s is undefined for every task (each has one class among its labels); evaluate on data with positives and negatives for some task", name))
 	}
 
 	xLabel := name
@@ -115,7 +115,7 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 	if isFinite(macro) {
 		ref, err := newLine([]float64{macro, macro}, []float64{-0.5, float64(n) - 0.5}, chanceColor, true)
 		if err != nil {
-			return nil, fmt.Errorf("display: MultiLabelForest: macro line: %w", err)
+			return failed(fmt.Errorf("display: MultiLabelForest: macro line: %w", err))
 		}
 		ref.Width = vg.Points(1)
 		p.Add(ref)
@@ -125,7 +125,7 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 	if len(errs.XYs) > 0 {
 		eb, err := plotter.NewXErrorBars(errs)
 		if err != nil {
-			return nil, fmt.Errorf("display: MultiLabelForest: confidence intervals: %w", err)
+			return failed(fmt.Errorf("display: MultiLabelForest: confidence intervals: %w", err))
 		}
 		eb.LineStyle.Width, eb.LineStyle.Color = vg.Points(1.5), seriesColor(0)
 		p.Add(eb)
@@ -140,7 +140,7 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 		}
 		sc, err := plotter.NewScatter(s.pts)
 		if err != nil {
-			return nil, fmt.Errorf("display: MultiLabelForest: points: %w", err)
+			return failed(fmt.Errorf("display: MultiLabelForest: points: %w", err))
 		}
 		sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = seriesColor(0), vg.Points(4), draw.CircleGlyph{}
 		if s.hollow {
@@ -156,18 +156,18 @@ func MultiLabelForest(r *eval.MultiLabelReport, metric string) (*Figure, error) 
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	// The legend goes in the room left above the first row.
 	p.Legend.Top, p.Legend.Left = true, true
-	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+30*n+17*entries), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(680, 120+30*n+17*entries)
 }
 
 // MultiLabelROC draws each task's ROC curve in its own panel (title: task and AUC), with the
 // chance diagonal, in a grid of up to four columns. Tasks without both classes have no
 // curve; the figure's title names them.
-func MultiLabelROC(r *eval.MultiLabelReport) (*Figure, error) {
+func MultiLabelROC(r *eval.MultiLabelReport) *Figure {
 	if r == nil {
-		return nil, fmt.Errorf("display: MultiLabelROC got a nil report; build one with eval.ClassifyMultiLabel")
+		return failed(fmt.Errorf("display: MultiLabelROC got a nil report; build one with eval.ClassifyMultiLabel"))
 	}
 	if len(r.ROC) != len(r.Tasks) {
-		return nil, fmt.Errorf("display: MultiLabelROC: the report has %d ROC curves for %d tasks; build it with eval.ClassifyMultiLabel, which keeps one per task", len(r.ROC), len(r.Tasks))
+		return failed(fmt.Errorf("display: MultiLabelROC: the report has %d ROC curves for %d tasks; build it with eval.ClassifyMultiLabel, which keeps one per task", len(r.ROC), len(r.Tasks)))
 	}
 	var plots []*plot.Plot
 	var missing []string
@@ -180,18 +180,18 @@ func MultiLabelROC(r *eval.MultiLabelReport) (*Figure, error) {
 		unitAxes(p)
 		diag, err := newLine([]float64{0, 1}, []float64{0, 1}, chanceColor, true)
 		if err != nil {
-			return nil, fmt.Errorf("display: MultiLabelROC: chance line: %w", err)
+			return failed(fmt.Errorf("display: MultiLabelROC: chance line: %w", err))
 		}
 		diag.Width = vg.Points(1)
 		l, err := newLine(c.FPR, c.TPR, seriesColor(0), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: MultiLabelROC: task %q: %w", r.Tasks[t], err)
+			return failed(fmt.Errorf("display: MultiLabelROC: task %q: %w", r.Tasks[t], err))
 		}
 		p.Add(diag, l)
 		plots = append(plots, p)
 	}
 	if len(plots) == 0 {
-		return nil, fmt.Errorf("display: MultiLabelROC: no task has both classes among its labels, so there is no ROC curve to draw (tasks: %s)", strings.Join(r.Tasks, ", "))
+		return failed(fmt.Errorf("display: MultiLabelROC: no task has both classes among its labels, so there is no ROC curve to draw (tasks: %s)", strings.Join(r.Tasks, ", ")))
 	}
 	cols := gridCols(len(plots), 4)
 	rows := (len(plots) + cols - 1) / cols
@@ -199,18 +199,18 @@ func MultiLabelROC(r *eval.MultiLabelReport) (*Figure, error) {
 	if len(missing) > 0 {
 		title += fmt.Sprintf(" (none for %s: one class only)", strings.Join(missing, ", "))
 	}
-	return newFigure(plots, cols).SetTitle(title).Size(40+280*cols, 50+270*rows), nil
+	return newFigure(plots, cols).SetTitle(title).Size(40+280*cols, 50+270*rows)
 }
 
 // MultiLabelFigures returns the plots of a multi-label report: the per-task AUC forest plot
 // and the per-task ROC curves.
 func MultiLabelFigures(r *eval.MultiLabelReport) ([]*Figure, error) {
-	forest, err := MultiLabelForest(r, "auc")
-	if err != nil {
+	forest := MultiLabelForest(r, "auc")
+	if err := forest.Err(); err != nil {
 		return nil, err
 	}
-	roc, err := MultiLabelROC(r)
-	if err != nil {
+	roc := MultiLabelROC(r)
+	if err := roc.Err(); err != nil {
 		return nil, err
 	}
 	return []*Figure{forest, roc}, nil

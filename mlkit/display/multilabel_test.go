@@ -109,8 +109,8 @@ func TestMultiLabelForest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := MultiLabelForest(tc.r, tc.metric)
-			if err != nil {
+			f := MultiLabelForest(tc.r, tc.metric)
+			if err := f.Err(); err != nil {
 				t.Fatal(err)
 			}
 			p := f.Plot(0, 0)
@@ -164,8 +164,8 @@ func TestMultiLabelForest(t *testing.T) {
 
 func TestMultiLabelROC(t *testing.T) {
 	r := multiLabelReport(t)
-	f, err := MultiLabelROC(r)
-	if err != nil {
+	f := MultiLabelROC(r)
+	if err := f.Err(); err != nil {
 		t.Fatal(err)
 	}
 	// Three panels with curves; fracture has none and the title says so.
@@ -205,22 +205,22 @@ func TestMultiLabelErrors(t *testing.T) {
 	handMade := &eval.MultiLabelReport{Tasks: []string{"a"}, PerTask: []eval.TaskMetrics{{Task: "a", AUC: 0.8}}, MacroAUC: 0.8}
 	tests := []struct {
 		name string
-		fig  func() (*Figure, error)
+		fig  func() *Figure
 		want string
 	}{
-		{"forest nil", func() (*Figure, error) { return MultiLabelForest(nil, "") }, "nil report"},
-		{"forest empty", func() (*Figure, error) { return MultiLabelForest(&eval.MultiLabelReport{}, "") }, "no tasks"},
-		{"forest unknown metric", func() (*Figure, error) { return MultiLabelForest(r, "brier") }, `no per-task metric "brier"; pass "auc" or "ap"`},
-		{"forest one class everywhere", func() (*Figure, error) { return MultiLabelForest(oneClass, "auc") }, "undefined for every task"},
-		{"ROC nil", func() (*Figure, error) { return MultiLabelROC(nil) }, "nil report"},
-		{"ROC without curves", func() (*Figure, error) { return MultiLabelROC(handMade) }, "0 ROC curves for 1 tasks"},
-		{"ROC one class everywhere", func() (*Figure, error) { return MultiLabelROC(oneClass) }, "no task has both classes"},
+		{"forest nil", func() *Figure { return MultiLabelForest(nil, "") }, "nil report"},
+		{"forest empty", func() *Figure { return MultiLabelForest(&eval.MultiLabelReport{}, "") }, "no tasks"},
+		{"forest unknown metric", func() *Figure { return MultiLabelForest(r, "brier") }, `no per-task metric "brier"; pass "auc" or "ap"`},
+		{"forest one class everywhere", func() *Figure { return MultiLabelForest(oneClass, "auc") }, "undefined for every task"},
+		{"ROC nil", func() *Figure { return MultiLabelROC(nil) }, "nil report"},
+		{"ROC without curves", func() *Figure { return MultiLabelROC(handMade) }, "0 ROC curves for 1 tasks"},
+		{"ROC one class everywhere", func() *Figure { return MultiLabelROC(oneClass) }, "no task has both classes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := tc.fig()
-			if err == nil || f != nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %v, %v; want an error containing %q", f, err, tc.want)
+			err := tc.fig().Err()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got error %v; want one containing %q", err, tc.want)
 			}
 		})
 	}

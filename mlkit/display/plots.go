@@ -27,9 +27,9 @@ func curveLabel(label string, i int) string {
 
 // ROC plots ROC curves (sensitivity against 1 - specificity) with the chance diagonal.
 // The legend gives each curve's AUC.
-func ROC(curves ...*eval.ROCCurve) (*Figure, error) {
+func ROC(curves ...*eval.ROCCurve) *Figure {
 	if len(curves) == 0 {
-		return nil, fmt.Errorf("display: ROC needs at least one curve; get one from eval.ROC or the ROC field of an eval.Report")
+		return failed(fmt.Errorf("display: ROC needs at least one curve; get one from eval.ROC or the ROC field of an eval.Report"))
 	}
 	p := newPlot("ROC curve", "1 - specificity (false positive rate)", "sensitivity (true positive rate)")
 	unitAxes(p)
@@ -38,17 +38,17 @@ func ROC(curves ...*eval.ROCCurve) (*Figure, error) {
 	p.Add(diag)
 	for i, c := range curves {
 		if c == nil {
-			return nil, fmt.Errorf("display: ROC curve %d is nil", i)
+			return failed(fmt.Errorf("display: ROC curve %d is nil", i))
 		}
 		l, err := newLine(c.FPR, c.TPR, seriesColor(i), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: ROC curve %d (%s): %w", i, c.Label, err)
+			return failed(fmt.Errorf("display: ROC curve %d (%s): %w", i, c.Label, err))
 		}
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("%s (AUC %.3f)", curveLabel(c.Label, i), c.AUC), l)
 	}
 	p.Legend.Add("chance", diag)
-	return newFigure([]*plot.Plot{p}, 1).Size(560, 500), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(560, 500)
 }
 
 // markPoint adds a labelled dot at (x, y).
@@ -66,20 +66,20 @@ func markPoint(p *plot.Plot, x, y float64, label string) {
 
 // PR plots precision–recall curves as steps (the area under the steps is the average
 // precision given in the legend). With one curve, the prevalence baseline is drawn too.
-func PR(curves ...*eval.PRCurve) (*Figure, error) {
+func PR(curves ...*eval.PRCurve) *Figure {
 	if len(curves) == 0 {
-		return nil, fmt.Errorf("display: PR needs at least one curve; get one from eval.PR or the PR field of an eval.Report")
+		return failed(fmt.Errorf("display: PR needs at least one curve; get one from eval.PR or the PR field of an eval.Report"))
 	}
 	p := newPlot("Precision-recall curve", "recall (sensitivity)", "precision (PPV)")
 	unitAxes(p)
 	p.Legend.Left = true
 	for i, c := range curves {
 		if c == nil {
-			return nil, fmt.Errorf("display: PR curve %d is nil", i)
+			return failed(fmt.Errorf("display: PR curve %d is nil", i))
 		}
 		l, err := newLine(c.Recall, c.Precision, seriesColor(i), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: PR curve %d (%s): %w", i, c.Label, err)
+			return failed(fmt.Errorf("display: PR curve %d (%s): %w", i, c.Label, err))
 		}
 		l.StepStyle = plotter.PreStep
 		p.Add(l)
@@ -92,15 +92,15 @@ func PR(curves ...*eval.PRCurve) (*Figure, error) {
 		p.Add(base)
 		p.Legend.Add(fmt.Sprintf("prevalence %.3f", prev), base)
 	}
-	return newFigure([]*plot.Plot{p}, 1).Size(560, 500), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(560, 500)
 }
 
 // Calibration draws reliability diagrams: the observed frequency in each bin against the
 // mean predicted probability, the diagonal of perfect calibration, and grey bars with the
 // share of examples in each bin (of the first curve). The legend gives each curve's ECE.
-func Calibration(curves ...*eval.ReliabilityCurve) (*Figure, error) {
+func Calibration(curves ...*eval.ReliabilityCurve) *Figure {
 	if len(curves) == 0 {
-		return nil, fmt.Errorf("display: Calibration needs at least one curve; get one from eval.Reliability or the Calibration field of an eval.Report")
+		return failed(fmt.Errorf("display: Calibration needs at least one curve; get one from eval.Reliability or the Calibration field of an eval.Report"))
 	}
 	p := newPlot("Reliability diagram", "mean predicted probability", "observed frequency")
 	unitAxes(p)
@@ -122,7 +122,7 @@ func Calibration(curves ...*eval.ReliabilityCurve) (*Figure, error) {
 		if len(rings) > 0 {
 			bars, err := plotter.NewPolygon(rings...)
 			if err != nil {
-				return nil, fmt.Errorf("display: calibration bars: %w", err)
+				return failed(fmt.Errorf("display: calibration bars: %w", err))
 			}
 			bars.Color = color.Gray{Y: 215}
 			bars.LineStyle.Color = color.Gray{Y: 180}
@@ -137,18 +137,18 @@ func Calibration(curves ...*eval.ReliabilityCurve) (*Figure, error) {
 	p.Legend.Add("perfect calibration", diag)
 	for i, c := range curves {
 		if c == nil {
-			return nil, fmt.Errorf("display: calibration curve %d is nil", i)
+			return failed(fmt.Errorf("display: calibration curve %d is nil", i))
 		}
 		l, pts, err := plotter.NewLinePoints(finitePoints(c.MeanPredicted, c.Observed))
 		if err != nil {
-			return nil, fmt.Errorf("display: calibration curve %d (%s): %w", i, c.Label, err)
+			return failed(fmt.Errorf("display: calibration curve %d (%s): %w", i, c.Label, err))
 		}
 		l.Color, l.Width = seriesColor(i), vg.Points(1.5)
 		pts.Color, pts.Shape, pts.Radius = seriesColor(i), draw.CircleGlyph{}, vg.Points(3)
 		p.Add(l, pts)
 		p.Legend.Add(fmt.Sprintf("%s (ECE %.3f)", curveLabel(c.Label, i), c.ECE), l, pts)
 	}
-	return newFigure([]*plot.Plot{p}, 1).Size(560, 500), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(560, 500)
 }
 
 func finitePoints(xs, ys []float64) plotter.XYs {
@@ -164,7 +164,7 @@ func finitePoints(xs, ys []float64) plotter.XYs {
 // TrainingCurves plots a training history: one panel per metric, with the training values
 // (key "loss", or "train_loss") and the validation values (key "val_loss") per epoch.
 // NaN values (e.g. epochs without validation) are skipped.
-func TrainingCurves(history map[string][]float64) (*Figure, error) {
+func TrainingCurves(history map[string][]float64) *Figure {
 	type panel struct {
 		name       string
 		train, val []float64
@@ -190,7 +190,7 @@ func TrainingCurves(history map[string][]float64) (*Figure, error) {
 		}
 	}
 	if len(panels) == 0 {
-		return nil, fmt.Errorf("display: TrainingCurves got an empty history; pass metric names mapped to one value per epoch, e.g. {\"loss\": ..., \"val_loss\": ...}")
+		return failed(fmt.Errorf("display: TrainingCurves got an empty history; pass metric names mapped to one value per epoch, e.g. {\"loss\": ..., \"val_loss\": ...}"))
 	}
 	names := make([]string, 0, len(panels))
 	for n := range panels {
@@ -225,7 +225,7 @@ func TrainingCurves(history map[string][]float64) (*Figure, error) {
 			}
 			l, pts, err := plotter.NewLinePoints(finitePoints(epochs, s.values))
 			if err != nil {
-				return nil, fmt.Errorf("display: training curve %q (%s): %w", n, s.label, err)
+				return failed(fmt.Errorf("display: training curve %q (%s): %w", n, s.label, err))
 			}
 			l.Color, l.Width = seriesColor(i), vg.Points(1.5)
 			if i == 1 {
@@ -239,7 +239,7 @@ func TrainingCurves(history map[string][]float64) (*Figure, error) {
 	}
 	cols := min(len(plots), 3)
 	rows := (len(plots) + cols - 1) / cols
-	return newFigure(plots, cols).Size(min(420*cols, 1260), 340*rows), nil
+	return newFigure(plots, cols).Size(min(420*cols, 1260), 340*rows)
 }
 
 // rising reports whether the first non-empty series ends higher than it starts.
@@ -256,12 +256,12 @@ func rising(series ...[]float64) bool {
 // Signals plots one or more signals (e.g. ECG leads), one panel each, in a grid. names
 // titles the panels (nil for "channel 1", ...). With sampleRate > 0 (in Hz) the time axis
 // is in seconds, otherwise in samples.
-func Signals(traces [][]float64, names []string, sampleRate float64) (*Figure, error) {
+func Signals(traces [][]float64, names []string, sampleRate float64) *Figure {
 	if len(traces) == 0 {
-		return nil, fmt.Errorf("display: Signals got no traces; pass one []float64 per channel")
+		return failed(fmt.Errorf("display: Signals got no traces; pass one []float64 per channel"))
 	}
 	if names != nil && len(names) != len(traces) {
-		return nil, fmt.Errorf("display: Signals got %d names for %d traces; pass one name per trace (or nil)", len(names), len(traces))
+		return failed(fmt.Errorf("display: Signals got %d names for %d traces; pass one name per trace (or nil)", len(names), len(traces)))
 	}
 	xLabel := "sample"
 	if sampleRate > 0 {
@@ -270,7 +270,7 @@ func Signals(traces [][]float64, names []string, sampleRate float64) (*Figure, e
 	plots := make([]*plot.Plot, len(traces))
 	for i, tr := range traces {
 		if len(tr) == 0 {
-			return nil, fmt.Errorf("display: trace %d is empty", i)
+			return failed(fmt.Errorf("display: trace %d is empty", i))
 		}
 		name := fmt.Sprintf("channel %d", i+1)
 		if names != nil {
@@ -286,7 +286,7 @@ func Signals(traces [][]float64, names []string, sampleRate float64) (*Figure, e
 		p := newPlot(name, xLabel, "")
 		l, err := newLine(xs, tr, seriesColor(0), false)
 		if err != nil {
-			return nil, fmt.Errorf("display: trace %d (%s): %w", i, name, err)
+			return failed(fmt.Errorf("display: trace %d (%s): %w", i, name, err))
 		}
 		l.Width = vg.Points(0.8)
 		p.Add(l)
@@ -300,7 +300,7 @@ func Signals(traces [][]float64, names []string, sampleRate float64) (*Figure, e
 		cols = 2
 	}
 	rows := (len(traces) + cols - 1) / cols
-	return newFigure(plots, cols).Size(min(900+150*(cols-1), 1300), 60+170*rows), nil
+	return newFigure(plots, cols).Size(min(900+150*(cols-1), 1300), 60+170*rows)
 }
 
 // Channels splits one example stored as [length, channels] in row-major order (the
@@ -320,17 +320,17 @@ func Channels(x []float32, length, channels int) ([][]float64, error) {
 }
 
 // Bars draws a horizontal bar chart, first name at the top.
-func Bars(names []string, values []float64, title string) (*Figure, error) {
+func Bars(names []string, values []float64, title string) *Figure {
 	return bars(names, values, nil, title, "value")
 }
 
 // FeatureImportance draws the top features by importance (all when top <= 0) as
 // horizontal bars, most important at the top. spread, when not nil, draws error bars of
 // ± spread[i] (e.g. the standard deviation over permutation repeats).
-func FeatureImportance(names []string, importance, spread []float64, top int) (*Figure, error) {
+func FeatureImportance(names []string, importance, spread []float64, top int) *Figure {
 	if len(names) != len(importance) || (spread != nil && len(spread) != len(importance)) {
-		return nil, fmt.Errorf("display: FeatureImportance got %d names, %d importances and %d spreads; pass one of each per feature (spread may be nil)",
-			len(names), len(importance), len(spread))
+		return failed(fmt.Errorf("display: FeatureImportance got %d names, %d importances and %d spreads; pass one of each per feature (spread may be nil)",
+			len(names), len(importance), len(spread)))
 	}
 	idx := make([]int, len(names))
 	for i := range idx {
@@ -361,9 +361,9 @@ type xErrs struct {
 
 func (e xErrs) XError(i int) (float64, float64) { return e.errs[i], e.errs[i] }
 
-func bars(names []string, values, spread []float64, title, xLabel string) (*Figure, error) {
+func bars(names []string, values, spread []float64, title, xLabel string) *Figure {
 	if len(names) == 0 || len(names) != len(values) {
-		return nil, fmt.Errorf("display: bar chart got %d names and %d values; pass at least one name and one value per name", len(names), len(values))
+		return failed(fmt.Errorf("display: bar chart got %d names and %d values; pass at least one name and one value per name", len(names), len(values)))
 	}
 	n := len(values)
 	// Reverse so the first bar is drawn at the top.
@@ -371,7 +371,7 @@ func bars(names []string, values, spread []float64, title, xLabel string) (*Figu
 	revNames := make([]string, n)
 	for i := range n {
 		if !isFinite(values[i]) {
-			return nil, fmt.Errorf("display: bar %q has value %v; pass finite values", names[i], values[i])
+			return failed(fmt.Errorf("display: bar %q has value %v; pass finite values", names[i], values[i]))
 		}
 		rev[n-1-i] = values[i]
 		revNames[n-1-i] = names[i]
@@ -380,7 +380,7 @@ func bars(names []string, values, spread []float64, title, xLabel string) (*Figu
 	p := newPlot(title, xLabel, "")
 	b, err := plotter.NewBarChart(rev, pixelsToLength(18))
 	if err != nil {
-		return nil, fmt.Errorf("display: bar chart: %w", err)
+		return failed(fmt.Errorf("display: bar chart: %w", err))
 	}
 	b.Horizontal = true
 	b.Color = barColor
@@ -394,7 +394,7 @@ func bars(names []string, values, spread []float64, title, xLabel string) (*Figu
 		}
 		eb, err := plotter.NewXErrorBars(e)
 		if err != nil {
-			return nil, fmt.Errorf("display: error bars: %w", err)
+			return failed(fmt.Errorf("display: error bars: %w", err))
 		}
 		p.Add(eb)
 	}
@@ -405,18 +405,18 @@ func bars(names []string, values, spread []float64, title, xLabel string) (*Figu
 	if p.X.Min < 0 {
 		p.X.Min -= pad
 	}
-	return newFigure([]*plot.Plot{p}, 1).Size(640, heightPx), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(640, heightPx)
 }
 
 // PredictedVsTrue draws a scatter plot of regression predictions against true values,
 // with the identity line.
-func PredictedVsTrue(truth, pred []float64) (*Figure, error) {
+func PredictedVsTrue(truth, pred []float64) *Figure {
 	if len(truth) == 0 || len(truth) != len(pred) {
-		return nil, fmt.Errorf("display: PredictedVsTrue got %d true values and %d predictions; pass the same non-zero number of each", len(truth), len(pred))
+		return failed(fmt.Errorf("display: PredictedVsTrue got %d true values and %d predictions; pass the same non-zero number of each", len(truth), len(pred)))
 	}
 	pts := finitePoints(truth, pred)
 	if len(pts) == 0 {
-		return nil, fmt.Errorf("display: PredictedVsTrue: no finite (true, predicted) pair to plot")
+		return failed(fmt.Errorf("display: PredictedVsTrue: no finite (true, predicted) pair to plot"))
 	}
 	p := newPlot("Predicted vs true", "true value", "predicted value")
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -427,7 +427,7 @@ func PredictedVsTrue(truth, pred []float64) (*Figure, error) {
 	id.Width = vg.Points(1)
 	s, err := plotter.NewScatter(pts)
 	if err != nil {
-		return nil, fmt.Errorf("display: scatter: %w", err)
+		return failed(fmt.Errorf("display: scatter: %w", err))
 	}
 	s.GlyphStyle.Color = color.RGBA{R: 31, G: 100, B: 180, A: 160}
 	s.GlyphStyle.Shape = draw.CircleGlyph{}
@@ -435,5 +435,5 @@ func PredictedVsTrue(truth, pred []float64) (*Figure, error) {
 	p.Add(id, s)
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.Add("identity", id)
-	return newFigure([]*plot.Plot{p}, 1).Size(520, 500), nil
+	return newFigure([]*plot.Plot{p}, 1).Size(520, 500)
 }

@@ -21,8 +21,8 @@ func ReportFigures(r *eval.Report) ([]*Figure, error) {
 	}
 	var figs []*Figure
 	if len(r.ROC) > 0 {
-		f, err := ROC(r.ROC...)
-		if err != nil {
+		f := ROC(r.ROC...)
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		if op := r.Operating; op != nil && r.Binary {
@@ -31,20 +31,20 @@ func ReportFigures(r *eval.Report) ([]*Figure, error) {
 		figs = append(figs, f)
 	}
 	if len(r.PR) > 0 {
-		f, err := PR(r.PR...)
-		if err != nil {
+		f := PR(r.PR...)
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		figs = append(figs, f)
 	}
-	f, err := ConfusionMatrix(r.Confusion)
-	if err != nil {
+	f := ConfusionMatrix(r.Confusion)
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	figs = append(figs, f)
 	if r.Calibration != nil {
-		f, err := Calibration(r.Calibration)
-		if err != nil {
+		f := Calibration(r.Calibration)
+		if err := f.Err(); err != nil {
 			return nil, err
 		}
 		figs = append(figs, f)
@@ -118,8 +118,8 @@ func RegressionReport(r *eval.RegressionReport) error {
 	if r == nil {
 		return report(fmt.Errorf("display: RegressionReport got a nil report; build one with eval.Regress"))
 	}
-	fig, err := PredictedVsTrue(r.Truth, r.Pred)
-	if err != nil {
+	fig := PredictedVsTrue(r.Truth, r.Pred)
+	if err := fig.Err(); err != nil {
 		return report(err)
 	}
 	if nb := currentNotebook(); nb != nil {

@@ -133,8 +133,8 @@ func slug(s string) string {
 }
 
 // Show displays a figure: as a PNG image in a notebook, otherwise it writes a PNG file
-// under FigureDir and prints its path to Out. Errors are returned and also printed, so
-// that a notebook cell never fails silently.
+// under FigureDir and prints its path to Out. A figure that could not be made (see
+// Figure.Err) is not drawn: its error is returned, or in a notebook stops the cell.
 func Show(fig *Figure) error {
 	return report(show(fig, false))
 }
@@ -145,8 +145,8 @@ func ShowSVG(fig *Figure) error {
 }
 
 func show(fig *Figure, svg bool) error {
-	if fig == nil {
-		return fmt.Errorf("display: Show got a nil figure (did the function that made it return an error?)")
+	if err := fig.Err(); err != nil {
+		return err
 	}
 	var data []byte
 	var err error
@@ -183,12 +183,18 @@ func show(fig *Figure, svg bool) error {
 	return err
 }
 
-// report prints err to standard error (as well as returning it), so that errors of
-// display calls whose result is ignored in a notebook cell still show.
+// report is where display's Show functions hand back their errors. In a notebook it stops
+// the cell with err, as mlkit.Must would: notebook lines ignore the returned error, and a
+// cell that carried on past a figure or report it could not show would pass a headless run
+// with the output missing. Elsewhere it prints err to standard error and returns it.
 func report(err error) error {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	if err == nil {
+		return nil
 	}
+	if InNotebook() {
+		panic(err)
+	}
+	fmt.Fprintln(os.Stderr, err)
 	return err
 }
 

@@ -54,7 +54,7 @@ func testReport(t *testing.T) *eval.Report {
 
 func TestShowOutsideNotebook(t *testing.T) {
 	roc, _ := eval.ROC(testLabels, testScores)
-	fig, _ := ROC(roc)
+	fig := ROC(roc)
 	withNotebook(t, nil, func(out *bytes.Buffer) {
 		if InNotebook() {
 			t.Fatal("InNotebook() = true in a test")
@@ -86,7 +86,7 @@ func TestShowOutsideNotebook(t *testing.T) {
 
 func TestShowInNotebook(t *testing.T) {
 	roc, _ := eval.ROC(testLabels, testScores)
-	fig, _ := ROC(roc)
+	fig := ROC(roc)
 	nb := &fakeNotebook{}
 	withNotebook(t, nb, func(out *bytes.Buffer) {
 		if !InNotebook() {
@@ -118,6 +118,39 @@ func TestShowInNotebook(t *testing.T) {
 	page := nb.htmls[3]
 	if strings.Count(page, "<img src=\"data:image/png;base64,") != 4 || !strings.Contains(page, "AUC (ROC)") || strings.Contains(page, "<script") {
 		t.Errorf("report HTML has %d images, want 4 (ROC, PR, confusion, calibration), and the metrics table without scripts", strings.Count(page, "<img"))
+	}
+}
+
+// In a notebook a Show function that fails stops the cell, as mlkit.Must would: a line such
+// as display.Show(display.ROC()) has no error check, and a cell that went on would let a
+// headless run pass with the output missing. Nothing is displayed.
+func TestShowInNotebookStopsTheCellOnError(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		show func() error
+		want string
+	}{
+		{"figure that could not be made", func() error { return Show(ROC().SetTitle("test set")) }, "ROC needs at least one curve"},
+		{"SVG of such a figure", func() error { return ShowSVG(TrainingCurves(nil)) }, "empty history"},
+		{"nil figure", func() error { return Show(nil) }, "nil figure"},
+		{"table with a row too long", func() error { return ShowTable([]string{"a"}, [][]string{{"1", "2"}}) }, "table row 0 has 2 cells"},
+		{"nil report", func() error { return Report(nil) }, "nil report"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			nb := &fakeNotebook{}
+			withNotebook(t, nb, func(*bytes.Buffer) {
+				defer func() {
+					err, _ := recover().(error)
+					if err == nil || !strings.Contains(err.Error(), tc.want) {
+						t.Errorf("the cell went on (panic value %v); want it stopped with an error containing %q", err, tc.want)
+					}
+					if len(nb.pngs)+len(nb.htmls) != 0 {
+						t.Errorf("displayed %d PNGs and %d HTML outputs for a failure", len(nb.pngs), len(nb.htmls))
+					}
+				}()
+				tc.show()
+			})
+		})
 	}
 }
 

@@ -13,15 +13,15 @@
 //
 //	// Where in the image the prediction comes from (-1: explain the predicted class).
 //	sal, err := explain.Saliency(run, test, []int{0, 1, 2}, -1, explain.SmoothGrad(25, 0.15))
-//	fig, err := display.Saliency(test.Example(0), test.Shape, sal.Map(0), sal.Shape)
+//	fig := display.Saliency(test.Example(0), test.Shape, sal.Map(0), sal.Shape)
 //
 //	// Which tokens a transformer attends to.
 //	att, err := explain.Attention(run, test, []int{0})
-//	fig, err := display.Attention(att.Rollout(0), att.Labels(0), att.Labels(0))
+//	fig := display.Attention(att.Rollout(0), att.Labels(0), att.Labels(0))
 //
 //	// Which features a tabular model needs.
 //	imp, err := explain.PermutationImportance(run, test, "auc", 10, 1)
-//	fig, err := display.FeatureImportance(imp.Features, imp.Mean, imp.Std, 15)
+//	fig := display.FeatureImportance(imp.Features, imp.Mean, imp.Std, 15)
 //
 // The package computes; mlkit/display draws. Results are plain slices ([]float32 maps with
 // their shape, [][]float64 matrices, names with values) so they can also be printed, saved
@@ -44,7 +44,7 @@
 // to Saliency or IntegratedGradients.
 //
 //	cam, err := explain.GradCAM(run, test, []int{0}, -1)
-//	fig, err := display.Saliency(test.Example(0), test.Shape, cam.Map(0), cam.Shape)
+//	fig := display.Saliency(test.Example(0), test.Shape, cam.Map(0), cam.Shape)
 //
 // # Integrated gradients
 //

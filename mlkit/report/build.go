@@ -360,8 +360,8 @@ func (r *Report) modelSection(run *train.Run) error {
 		}
 	}
 	if len(h.Epochs) > 1 {
-		f, err := display.TrainingCurves(h.Curves())
-		if err != nil {
+		f := display.TrainingCurves(h.Curves())
+		if err := f.Err(); err != nil {
 			return fmt.Errorf("report: training curves: %w", err)
 		}
 		return r.addFigure("training-curves", f)
@@ -540,8 +540,8 @@ func (r *Report) subgroups(labels []int, rep *eval.Report, pred *train.Predictio
 	if !slices.Contains(sr.Metrics, metric) {
 		metric = sr.Metrics[0]
 	}
-	f, err := display.SubgroupForest(sr, metric)
-	if err != nil {
+	f := display.SubgroupForest(sr, metric)
+	if err := f.Err(); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := r.addFigure("subgroups", f); err != nil {
@@ -576,8 +576,8 @@ func (r *Report) decisionCurve(run *train.Run, labels []int, pred *train.Predict
 		rows = append(rows, []string{fmt.Sprintf("%g", pt), fmtMetric(model), fmtMetric(all), "0.000"})
 	}
 	r.addTable("", []string{"threshold probability", "model", "treat all", "treat none"}, rows)
-	f, err := display.DecisionCurve(dc)
-	if err != nil {
+	f := display.DecisionCurve(dc)
+	if err := f.Err(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return r.addFigure("decision-curve", f)
@@ -621,8 +621,8 @@ func (r *Report) regression(run *train.Run, test *data.Dataset, pred *train.Pred
 	r.heading("## Test performance")
 	r.para(fmt.Sprintf("On the %d test examples, with bootstrap 95%% confidence intervals (1,000 resamples); errors are in the target's units.", rep.N))
 	r.addTable("", []string{"metric", "value", "95% CI"}, metricRows(rep.HeadlineKeys(), r.Headline, r.CI))
-	f, err := display.PredictedVsTrue(rep.Truth, rep.Pred)
-	if err != nil {
+	f := display.PredictedVsTrue(rep.Truth, rep.Pred)
+	if err := f.Err(); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := r.addFigure("predicted-vs-true", f); err != nil {
