@@ -63,7 +63,7 @@
 //	scaler := data.FitStandardizer(split.Train)
 //	train, val, test := scaler.Apply(split.Train), scaler.Apply(split.Val), scaler.Apply(split.Test)
 //
-// ClassWeights gives balanced weights for imbalanced classes, Augment flips and shifts
-// images, SlidingWindows cuts signals into windows, and Summary describes a Dataset or a
+// ClassWeights gives balanced weights for imbalanced classes, Augment flips, shifts, scales
+// and adds noise to images and signals, SlidingWindows cuts signals into windows, and Summary describes a Dataset or a
 // Split as a text or HTML table.
 package data

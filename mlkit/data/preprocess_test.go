@@ -3,6 +3,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -294,6 +295,85 @@ func TestAugment(t *testing.T) {
 	}
 	if _, err := Augment(labelled(2), AugmentOptions{FlipHorizontal: true}, 1); err == nil {
 		t.Error("tabular data accepted")
+	}
+}
+
+// Signals, [length, channels], shift along time repeating their edge samples, scale as a
+// whole, and take noise of the asked size; flips and ambiguous shapes are refused.
+func TestAugmentSignals(t *testing.T) {
+	// One two-channel signal of 6 samples: channel 0 counts up, channel 1 counts down.
+	sig := &Dataset{Name: "sig", Task: Binary, Shape: []int{6, 2}, Y: []float32{1}, Classes: []string{"a", "b"},
+		X: []float32{1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6}}
+	shifts := map[string]bool{}
+	for seed := int64(0); seed < 60; seed++ {
+		out, err := Augment(sig, AugmentOptions{MaxShift: 2}, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Some shift dt in -2..2 maps sample t to sample clamp(t-dt): the channels move together.
+		found := false
+		for dt := -2; dt <= 2 && !found; dt++ {
+			want := make([]float32, 12)
+			for i := range 6 {
+				st := min(max(i-dt, 0), 5)
+				want[2*i], want[2*i+1] = sig.X[2*st], sig.X[2*st+1]
+			}
+			if slices.Equal(out.X, want) {
+				found = true
+				shifts[fmt.Sprint(dt)] = true
+			}
+		}
+		if !found {
+			t.Fatalf("seed %d: %v is no time shift of %v that repeats the edges", seed, out.X, sig.X)
+		}
+	}
+	if len(shifts) != 5 {
+		t.Errorf("shifts seen %v, want all of -2..2", shifts)
+	}
+	for seed := int64(0); seed < 20; seed++ {
+		out, _ := Augment(sig, AugmentOptions{Scale: 0.1}, seed)
+		f := out.X[0] / sig.X[0]
+		if f < 0.9 || f > 1.1 {
+			t.Fatalf("scale factor %v outside [0.9, 1.1]", f)
+		}
+		for j, v := range out.X {
+			if math.Abs(float64(v-f*sig.X[j])) > 1e-5 {
+				t.Fatalf("value %d is %v, not the whole signal scaled by %v", j, v, f)
+			}
+		}
+	}
+	long := &Dataset{Name: "flat", Task: Binary, Shape: []int{4000, 1}, X: make([]float32, 4000), Y: []float32{0}, Classes: []string{"a", "b"}}
+	out, _ := Augment(long, AugmentOptions{Noise: 0.5}, 1)
+	var sum, sq float64
+	for _, v := range out.X {
+		sum += float64(v)
+		sq += float64(v) * float64(v)
+	}
+	mean, sd := sum/4000, math.Sqrt(sq/4000-sum*sum/4000/4000)
+	if math.Abs(mean) > 0.05 || math.Abs(sd-0.5) > 0.03 {
+		t.Errorf("noise of SD 0.5 gave mean %.3f, SD %.3f", mean, sd)
+	}
+	for _, tc := range []struct {
+		name string
+		d    *Dataset
+		opt  AugmentOptions
+		want string
+	}{
+		{"signal flipped", sig, AugmentOptions{FlipHorizontal: true}, "would reverse signals in time"},
+		{"four dimensions", &Dataset{Name: "img", Shape: []int{2, 2, 2, 1}, X: make([]float32, 8), Y: []float32{0}}, AugmentOptions{MaxShift: 1}, "needs images, [height, width, channels], or signals"},
+		{"tabular", labelled(2), AugmentOptions{Noise: 0.1}, "Augment needs images"},
+		{"scale of 1", sig, AugmentOptions{Scale: 1}, "Scale 1 must be in [0, 1)"},
+		{"negative noise", sig, AugmentOptions{Noise: -0.1}, "Noise -0.1 must be"},
+		{"nothing", sig, AugmentOptions{}, "transforms nothing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Augment(tc.d, tc.opt, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	if !slices.Equal(sig.X, []float32{1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6}) {
+		t.Error("Augment modified its input")
 	}
 }
 

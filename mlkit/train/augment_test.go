@@ -3,6 +3,7 @@
 package train
 
 import (
+	"math"
 	"math/rand"
 	"slices"
 	"strings"
@@ -31,13 +32,43 @@ func blobImages(n int, seed int64) *data.Dataset {
 	return d
 }
 
+// signals are one-channel series of 32 samples with a bump of width 4; the label is whether
+// the bump comes in the first or the second half.
+func signals(n int, seed int64) *data.Dataset {
+	rng := rand.New(rand.NewSource(seed))
+	d := &data.Dataset{Name: "bumps", Task: data.Binary, Shape: []int{32, 1}, Classes: []string{"early", "late"}}
+	for range n {
+		sig := make([]float32, 32)
+		at := 2 + rng.Intn(24)
+		for k := range 4 {
+			sig[at+k] = 1
+		}
+		d.X = append(d.X, sig...)
+		d.Y = append(d.Y, float32(map[bool]int{true: 1, false: 0}[at >= 14]))
+	}
+	return d
+}
+
 // Each epoch trains on its own draw: two epochs differ, the same epoch is drawn alike again
 // (so a resumed run sees what an uninterrupted one saw), labels stay, and the data set given
-// to Fit is left as it was.
-func TestAugmentDrawsFreshImagesEachEpoch(t *testing.T) {
-	tr := blobImages(64, 1)
+// to Fit is left as it was; for images and for signals.
+func TestAugmentDrawsFreshExamplesEachEpoch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tr   *data.Dataset
+		opt  data.AugmentOptions
+	}{
+		{"images shifted", blobImages(64, 1), data.AugmentOptions{MaxShift: 1}},
+		{"signals shifted", signals(64, 1), data.AugmentOptions{MaxShift: 3}},
+		{"signals scaled with noise", signals(64, 1), data.AugmentOptions{Scale: 0.2, Noise: 0.05}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testFreshDraws(t, tc.tr, tc.opt) })
+	}
+}
+
+func testFreshDraws(t *testing.T, tr *data.Dataset, opt data.AugmentOptions) {
 	original := slices.Clone(tr.X)
-	s := Settings{Name: "x", Seed: 3, Augment: &data.AugmentOptions{MaxShift: 1}}
+	s := Settings{Name: "x", Seed: 3, Augment: &opt}
 	draw := func(epoch int) *data.Dataset {
 		t.Helper()
 		d, err := epochData(tr, s, epoch)
@@ -49,11 +80,11 @@ func TestAugmentDrawsFreshImagesEachEpoch(t *testing.T) {
 	first, second, again := draw(0), draw(1), draw(0)
 	switch {
 	case slices.Equal(first.X, original):
-		t.Errorf("epoch 1 trains on the original images; Augment had no effect")
+		t.Errorf("epoch 1 trains on the original examples; Augment had no effect")
 	case slices.Equal(first.X, second.X):
-		t.Errorf("epochs 1 and 2 train on the same transformed images; each epoch needs a fresh draw")
+		t.Errorf("epochs 1 and 2 train on the same transformed examples; each epoch needs a fresh draw")
 	case !slices.Equal(first.X, again.X):
-		t.Errorf("epoch 1 drawn twice gives different images; a resumed run would not repeat an uninterrupted one")
+		t.Errorf("epoch 1 drawn twice gives different examples; a resumed run would not repeat an uninterrupted one")
 	case !slices.Equal(first.Y, tr.Y):
 		t.Errorf("labels changed under augmentation")
 	case !slices.Equal(tr.X, original):
@@ -100,9 +131,12 @@ func TestAugmentRejectsBadInput(t *testing.T) {
 		opt   data.AugmentOptions
 		want  string
 	}{
-		{"features", synthetic(16, 1), data.AugmentOptions{MaxShift: 1}, "Augment transforms images, but the training examples have shape [4]"},
+		{"features", synthetic(16, 1), data.AugmentOptions{MaxShift: 1}, "Augment transforms images and signals: synthetic: examples have shape [4]"},
 		{"nothing chosen", blobImages(16, 1), data.AugmentOptions{}, "choose a transformation"},
-		{"negative shift", blobImages(16, 1), data.AugmentOptions{MaxShift: -1}, "MaxShift = -1"},
+		{"negative shift", blobImages(16, 1), data.AugmentOptions{MaxShift: -1}, "MaxShift -1 must not be negative"},
+		{"scale of 1", blobImages(16, 1), data.AugmentOptions{Scale: 1}, "Scale 1 must be in [0, 1)"},
+		{"NaN noise", blobImages(16, 1), data.AugmentOptions{Noise: math.NaN()}, "Noise NaN must be a finite standard deviation"},
+		{"signals reversed in time", signals(16, 1), data.AugmentOptions{FlipHorizontal: true}, "would reverse the training signals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New("x", models.MLP(4).Done()).Augment(tc.opt).Dir(t.TempDir()).Quiet().Done().Fit(&data.Split{Train: tc.train})

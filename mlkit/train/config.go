@@ -152,13 +152,14 @@ func (c *Config) Monitor(monitor string) *Config {
 	return c
 }
 
-// Augment trains each epoch on a fresh random transformation of the training images, as
+// Augment trains each epoch on a fresh random transformation of the training examples, as
 // data.Augment draws it with a seed derived from the run's seed and the epoch, so a run is
-// repeatable and a resumed run sees the same images as one trained without a break. Unlike
+// repeatable and a resumed run sees the same examples as one trained without a break. Unlike
 // concatenating augmented copies, an epoch costs the same as without augmentation, and the
-// network sees most images transformed anew every epoch. Validation and test images are never
-// transformed. Only for images, shape [height, width, channels]; e.g.
-// Augment(data.AugmentOptions{MaxShift: 2}) for digits, which must not be mirrored.
+// network sees most examples transformed anew every epoch. Validation and test examples are
+// never transformed. For images, shape [height, width, channels], and signals, shape
+// [length, channels]; e.g. Augment(data.AugmentOptions{MaxShift: 2}) for digits, which must
+// not be mirrored, or {MaxShift: 4, Scale: 0.1, Noise: 0.05} for a standardized ECG.
 func (c *Config) Augment(opt data.AugmentOptions) *Config {
 	c.s.Augment = &opt
 	return c
@@ -230,10 +231,11 @@ func (s *Settings) validate() error {
 		return bad("warm-up epochs", s.WarmupEpochs, fmt.Sprintf("use 0..%d (fewer than the epochs)", s.Epochs-1))
 	case s.Patience < 0:
 		return bad("patience", s.Patience, "use 0 (no early stopping) or more")
-	case s.Augment != nil && s.Augment.MaxShift < 0:
-		return bad("Augment MaxShift", s.Augment.MaxShift, "use 0 (no shifts) or more, e.g. AugmentOptions{MaxShift: 2}")
-	case s.Augment != nil && *s.Augment == (data.AugmentOptions{}):
-		return bad("Augment", "AugmentOptions{}", "choose a transformation, e.g. AugmentOptions{MaxShift: 2} or {FlipHorizontal: true}, or leave Augment out")
+	}
+	if s.Augment != nil {
+		if err := s.Augment.Check(); err != nil {
+			return fmt.Errorf("run %q: Augment: %w (or leave Augment out)", s.Name, err)
+		}
 	}
 	if _, ok := monitors[s.Monitor]; !ok {
 		return bad("monitor", s.Monitor, "use one of "+strings.Join(monitorNames(), ", ")+" (the task decides which validation metrics exist)")

@@ -103,5 +103,5 @@ func ExampleConfig_Augment() {
 	}
 	fmt.Printf("epochs: %d, augmentation: %+v\n", len(run.History.Epochs), *run.Settings.Augment)
 	// Output:
-	// epochs: 2, augmentation: {FlipHorizontal:false MaxShift:1}
+	// epochs: 2, augmentation: {FlipHorizontal:false MaxShift:1 Scale:0 Noise:0}
 }

@@ -710,11 +710,14 @@ func (t *Trainer) checkData(split *data.Split) error {
 	if tr.Task.IsClassification() && tr.NumClasses() < 2 {
 		return fmt.Errorf("run %q: the training data has %d class(es); classification needs at least 2", name, tr.NumClasses())
 	}
-	if t.settings.Augment != nil && (len(tr.Shape) != 3 || tr.Vocab != nil) {
-		// [length, channels] sequences have two dimensions too; shifting them as images would
-		// mix time and channels.
-		return fmt.Errorf("run %q: Augment transforms images, but the training examples have shape %v; "+
-			"use it for images of shape [height, width, channels], or leave it out", name, tr.Shape)
+	if t.settings.Augment != nil {
+		kind, err := data.AugmentKind(tr)
+		if err != nil {
+			return fmt.Errorf("run %q: Augment transforms images and signals: %w; leave it out for this data", name, err)
+		}
+		if kind == "signal" && t.settings.Augment.FlipHorizontal {
+			return fmt.Errorf("run %q: Augment FlipHorizontal would reverse the training signals (shape %v) in time; use MaxShift, Scale or Noise for signals", name, tr.Shape)
+		}
 	}
 	if len(t.settings.ClassWeights) > 0 && len(t.settings.ClassWeights) != tr.NumClasses() {
 		return fmt.Errorf("run %q: %d class weights given for %d classes (%v)", name, len(t.settings.ClassWeights), tr.NumClasses(), tr.Classes)
