@@ -77,7 +77,7 @@ func Augment(d *Dataset, opt AugmentOptions, seed int64) (*Dataset, error) {
 	}
 	out := d.clone()
 	rng := newRand(seed)
-	size := exampleSize(d.Shape)
+	size := d.ExampleSize()
 	for i := 0; i < d.Len(); i++ {
 		src := d.X[i*size : (i+1)*size]
 		dst := out.X[i*size : (i+1)*size]
@@ -101,14 +101,6 @@ func Augment(d *Dataset, opt AugmentOptions, seed int64) (*Dataset, error) {
 		}
 	}
 	return out, nil
-}
-
-func exampleSize(shape []int) int {
-	n := 1
-	for _, s := range shape {
-		n *= s
-	}
-	return n
 }
 
 // shiftImage writes src, an image of shape [h, w, c], to dst randomly flipped and shifted.
