@@ -208,7 +208,7 @@ func Attention(run *train.Run, d *data.Dataset, idx []int) (am *AttentionMaps, e
 		return append(attn, out)
 	})
 	if err != nil {
-		return nil, graphError("attention", run, err)
+		return nil, graphError("attention", runName(run), err)
 	}
 	defer exec.Finalize()
 
@@ -227,7 +227,7 @@ func Attention(run *train.Run, d *data.Dataset, idx []int) (am *AttentionMaps, e
 		}
 		outs, err := exec.Exec(args...)
 		if err != nil {
-			return nil, graphError("attention", run, err)
+			return nil, graphError("attention", runName(run), err)
 		}
 		outs[len(outs)-1].FinalizeAll()
 		outs = outs[:len(outs)-1]

@@ -26,12 +26,12 @@ func catch(err *error, what string) {
 
 // graphError turns an error from building or running a model graph into one that gives the
 // cause without the graph library's internal names, and what to check.
-func graphError(what string, run *train.Run, err error) error {
+func graphError(what, name string, err error) error {
 	msg := err.Error()
 	if _, cause, ok := strings.Cut(msg, "panicked: "); ok {
 		msg = cause
 	}
-	return fmt.Errorf("explain: %s with %s failed: %s; check that the data set was prepared like the run's training data (same shape, tokenizer and scaling) and that the run directory holds the model it was trained with", what, runName(run), msg)
+	return fmt.Errorf("explain: %s with %s failed: %s; check that the data set was prepared like the run's training data (same shape, tokenizer and scaling) and that the run directory holds the model it was trained with", what, name, msg)
 }
 
 // runName names a run in messages.

@@ -60,7 +60,7 @@ func GradCAM(run *train.Run, d *data.Dataset, idx []int, class int) (cm *CAMMaps
 	}
 	pred, err := run.Predict(d.Subset(idx))
 	if err != nil {
-		return nil, graphError("Grad-CAM", run, err)
+		return nil, graphError("Grad-CAM", runName(run), err)
 	}
 	classes, scores, err := explainedClasses(run, pred, class)
 	if err != nil {
@@ -112,7 +112,7 @@ func GradCAM(run *train.Run, d *data.Dataset, idx []int, class int) (cm *CAMMaps
 		return []*graph.Node{fm, graph.Gradient(score, fm)[0], out}
 	})
 	if err != nil {
-		return nil, graphError("Grad-CAM", run, err)
+		return nil, graphError("Grad-CAM", runName(run), err)
 	}
 	defer exec.Finalize()
 
@@ -135,7 +135,7 @@ func GradCAM(run *train.Run, d *data.Dataset, idx []int, class int) (cm *CAMMaps
 		}
 		outs, err := exec.Exec(args...)
 		if err != nil {
-			return nil, graphError("Grad-CAM", run, err)
+			return nil, graphError("Grad-CAM", runName(run), err)
 		}
 		featShape = slices.Clone(outs[0].Shape().Dimensions[1:])
 		fa := tensors.MustCopyFlatData[float32](outs[0])

@@ -148,7 +148,7 @@ func IntegratedGradients(run *train.Run, d *data.Dataset, idx []int, class, step
 
 	pred, err := run.Predict(d.Subset(idx))
 	if err != nil {
-		return nil, graphError("integrated gradients", run, err)
+		return nil, graphError("integrated gradients", runName(run), err)
 	}
 	task := run.Task
 	target := TargetLogit
@@ -195,7 +195,7 @@ func IntegratedGradients(run *train.Run, d *data.Dataset, idx []int, class, step
 		return []*graph.Node{graph.Gradient(graph.ReduceAllSum(rowScore), x)[0], rowScore}
 	})
 	if err != nil {
-		return nil, graphError("integrated gradients", run, err)
+		return nil, graphError("integrated gradients", runName(run), err)
 	}
 	defer exec.Finalize()
 
@@ -231,7 +231,7 @@ func IntegratedGradients(run *train.Run, d *data.Dataset, idx []int, class, step
 		}
 		outs, err := exec.Exec(args...)
 		if err != nil {
-			return graphError("integrated gradients", run, err)
+			return graphError("integrated gradients", runName(run), err)
 		}
 		flat := tensors.MustCopyFlatData[float32](outs[0])
 		sc := tensors.MustCopyFlatData[float32](outs[1])

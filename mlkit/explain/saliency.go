@@ -184,7 +184,7 @@ func Saliency(run *train.Run, d *data.Dataset, idx []int, class int, opts ...Sal
 
 	pred, err := run.Predict(d.Subset(idx))
 	if err != nil {
-		return nil, graphError("saliency", run, err)
+		return nil, graphError("saliency", runName(run), err)
 	}
 	task := run.Task
 	target := TargetLogit
@@ -233,7 +233,7 @@ func Saliency(run *train.Run, d *data.Dataset, idx []int, class int, opts ...Sal
 		return []*graph.Node{graph.Gradient(score, x)[0]}
 	})
 	if err != nil {
-		return nil, graphError("saliency", run, err)
+		return nil, graphError("saliency", runName(run), err)
 	}
 	defer exec.Finalize()
 
@@ -280,7 +280,7 @@ func Saliency(run *train.Run, d *data.Dataset, idx []int, class int, opts ...Sal
 		}
 		outs, err := exec.Exec(args...)
 		if err != nil {
-			return nil, graphError("saliency", run, err)
+			return nil, graphError("saliency", runName(run), err)
 		}
 		flat := tensors.MustCopyFlatData[float32](outs[0])
 		for _, o := range outs {

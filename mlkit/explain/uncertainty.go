@@ -128,7 +128,7 @@ func MCDropout(run *train.Run, d *data.Dataset, passes int, seed int64) (u *Unce
 		return []*graph.Node{models.Predict(run.Task, out)}
 	})
 	if err != nil {
-		return nil, graphError("Monte-Carlo dropout", run, err)
+		return nil, graphError("Monte-Carlo dropout", runName(run), err)
 	}
 	defer exec.Finalize()
 
@@ -151,7 +151,7 @@ func MCDropout(run *train.Run, d *data.Dataset, passes int, seed int64) (u *Unce
 			}
 			outs, err := exec.Exec(args...)
 			if err != nil {
-				return nil, graphError("Monte-Carlo dropout", run, err)
+				return nil, graphError("Monte-Carlo dropout", runName(run), err)
 			}
 			flat := tensors.MustCopyFlatData[float32](outs[0])
 			width := outs[0].Shape().Dimensions[1]
@@ -167,7 +167,7 @@ func MCDropout(run *train.Run, d *data.Dataset, passes int, seed int64) (u *Unce
 			}
 		}
 	}
-	return summarize(MethodMCDropout, run, samples), nil
+	return summarize(MethodMCDropout, run.Task, run.Classes, samples), nil
 }
 
 // Augmentation transforms a data set for test-time augmentation: it returns a copy with every
@@ -230,20 +230,22 @@ func transformImages(d *data.Dataset, name string, src func(y, x, h, w int) (int
 }
 
 // TestTimeAugmentation predicts every example of d once per augmentation and returns the
-// per-example mean, spread and entropy of the predictions. Augmentations that are random
-// (RandomAugment) take their seed when built, so a call repeats exactly.
-func TestTimeAugmentation(run *train.Run, d *data.Dataset, augs []Augmentation) (u *Uncertainty, err error) {
+// per-example mean, spread and entropy of the predictions. model is a run or an ensemble of
+// runs (train.Average), whose averaged predictions are then averaged over the augmentations.
+// Augmentations that are random (RandomAugment) take their seed when built, so a call repeats
+// exactly.
+func TestTimeAugmentation(model train.Predictor, d *data.Dataset, augs []Augmentation) (u *Uncertainty, err error) {
 	defer catch(&err, "test-time augmentation")
-	if err := checkRun(run); err != nil {
-		return nil, err
-	}
-	if err := checkData(run, d); err != nil {
+	name, err := checkPredictor(model, d)
+	if err != nil {
 		return nil, err
 	}
 	if len(augs) == 0 || len(augs) > MaxPasses {
 		return nil, fmt.Errorf("explain: test-time augmentation with %d augmentations; pass 1..%d, e.g. []explain.Augmentation{explain.Identity(), explain.FlipHorizontal()}", len(augs), MaxPasses)
 	}
 	samples := make([][][]float64, len(augs))
+	var task data.Task
+	var classes []string
 	for t, aug := range augs {
 		if aug == nil {
 			return nil, fmt.Errorf("explain: augmentation %d is nil", t)
@@ -255,25 +257,56 @@ func TestTimeAugmentation(run *train.Run, d *data.Dataset, augs []Augmentation) 
 		if ad == nil || ad.Len() != d.Len() || !slices.Equal(ad.Shape, d.Shape) {
 			return nil, fmt.Errorf("explain: augmentation %d changed the number or shape of the examples; it must return one example of shape %v per input", t, d.Shape)
 		}
-		pred, err := run.Predict(ad)
+		pred, err := model.Predict(ad)
 		if err != nil {
-			return nil, graphError("test-time augmentation", run, err)
+			return nil, graphError("test-time augmentation", name, err)
 		}
-		if run.Task == data.Regression {
+		task, classes = pred.Task, pred.Classes
+		if task == data.Regression {
 			samples[t] = pred.Values
 		} else {
 			samples[t] = pred.Probs
 		}
 	}
-	return summarize(MethodTTA, run, samples), nil
+	return summarize(MethodTTA, task, classes, samples), nil
+}
+
+// checkPredictor says what is wrong when model cannot predict d, and names model for messages.
+func checkPredictor(model train.Predictor, d *data.Dataset) (name string, err error) {
+	switch m := model.(type) {
+	case *train.Run:
+		if err := checkRun(m); err != nil {
+			return "", err
+		}
+		return runName(m), checkData(m, d)
+	case *train.Ensemble:
+		if m == nil || len(m.Runs) == 0 {
+			return "", fmt.Errorf("explain: the ensemble has no runs; make one with train.Average(run1, run2)")
+		}
+		for _, r := range m.Runs {
+			if err := checkRun(r); err != nil {
+				return "", err
+			}
+			if err := checkData(r, d); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("ensemble %q", m.Name()), nil
+	case nil:
+		return "", fmt.Errorf("explain: the model is nil; pass a run (train.Open(name)) or an ensemble (train.Average(runs...))")
+	}
+	if d == nil || d.Len() == 0 {
+		return "", fmt.Errorf("explain: the data set is empty")
+	}
+	return fmt.Sprintf("%T", model), nil
 }
 
 // summarize turns samples[pass][example][value] into an Uncertainty.
-func summarize(method string, run *train.Run, samples [][][]float64) *Uncertainty {
+func summarize(method string, task data.Task, classes []string, samples [][][]float64) *Uncertainty {
 	T := len(samples)
 	n, k := len(samples[0]), len(samples[0][0])
-	u := &Uncertainty{Method: method, Task: run.Task, Classes: run.Classes, Passes: T}
-	classify := run.Task != data.Regression
+	u := &Uncertainty{Method: method, Task: task, Classes: classes, Passes: T}
+	classify := task != data.Regression
 	for i := range n {
 		mean, sd := make([]float64, k), make([]float64, k)
 		for t := range T {
@@ -293,10 +326,10 @@ func summarize(method string, run *train.Run, samples [][][]float64) *Uncertaint
 		}
 		u.Mean, u.SD = append(u.Mean, mean), append(u.SD, sd)
 		if classify {
-			h := entropy(run.Task, mean)
+			h := entropy(task, mean)
 			avg := 0.0
 			for t := range T {
-				avg += entropy(run.Task, samples[t][i]) / float64(T)
+				avg += entropy(task, samples[t][i]) / float64(T)
 			}
 			u.Entropy = append(u.Entropy, h)
 			u.MutualInfo = append(u.MutualInfo, max(h-avg, 0))

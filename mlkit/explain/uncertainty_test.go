@@ -214,6 +214,53 @@ func TestTestTimeAugmentation(t *testing.T) {
 	}
 }
 
+// TestTestTimeAugmentationOfEnsemble: augmenting an ensemble averages over runs and views, so
+// its mean equals the mean over runs of each run's test-time augmentation.
+func TestTestTimeAugmentationOfEnsemble(t *testing.T) {
+	run, split := imageRun.get(t)
+	small, _, err := fit("images-small", models.CNN(4).Dense(8).Done(), split, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	augs := []Augmentation{Identity(), FlipHorizontal(), Shift(0, 1)}
+	both, err := TestTimeAugmentation(train.Average(run, small), split.Test, augs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var each []*Uncertainty
+	for _, r := range []*train.Run{run, small} {
+		u, err := TestTimeAugmentation(r, split.Test, augs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		each = append(each, u)
+	}
+	if both.Passes != 3 || both.Task != data.Binary || !slices.Equal(both.Classes, split.Test.Classes) {
+		t.Errorf("passes %d, task %v, classes %v", both.Passes, both.Task, both.Classes)
+	}
+	differ := false
+	for i := range both.Len() {
+		for k, v := range both.Mean[i] {
+			want := (each[0].Mean[i][k] + each[1].Mean[i][k]) / 2
+			if math.Abs(v-want) > 1e-9 || math.IsNaN(v) {
+				t.Fatalf("example %d, class %d: ensemble TTA %v, mean of the runs' TTA %v", i, k, v, want)
+			}
+			differ = differ || math.Abs(each[0].Mean[i][k]-each[1].Mean[i][k]) > 1e-3
+		}
+	}
+	if !differ {
+		t.Fatal("the two runs agree everywhere, so the test cannot tell an average from one run")
+	}
+	_, err = TestTimeAugmentation(train.Average(run, nil), split.Test, augs)
+	if err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Errorf("ensemble with a nil run: %v", err)
+	}
+	_, err = TestTimeAugmentation(nil, split.Test, augs)
+	if err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Errorf("nil model: %v", err)
+	}
+}
+
 func TestUncertaintyRejectsBadInput(t *testing.T) {
 	run, split := binaryRun.get(t)
 	for _, tc := range []struct {

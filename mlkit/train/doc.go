@@ -46,6 +46,17 @@
 // columns with few distinct values (pixels, labels, masks, token ids) are stored as 1- or
 // 2-byte palette indices. Runs written before this format (plain gob) still open.
 //
+// # Ensembles
+//
+// Average combines trained runs into an Ensemble that predicts the mean of their class
+// probabilities (soft voting) or values, and evaluates like a run:
+//
+//	ens, err := train.OpenAverage("cnn-seed1", "cnn-seed2", "cnn-seed3")
+//	ev, err := ens.Evaluate()         // on the test part the runs share
+//	val, err := ens.EvaluateOn(ens.Runs[0].Split().Val) // to choose between ensembles
+//
+// explain.TestTimeAugmentation takes an ensemble as it takes a run.
+//
 // # Cross-validation
 //
 // CrossValidate trains one ordinary run per fold of data.Folds, under a parent directory:

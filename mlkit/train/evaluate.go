@@ -39,7 +39,7 @@ func (r *Run) Evaluate(opts ...eval.Option) (*Evaluation, error) {
 	if s == nil || s.Test == nil || s.Test.Len() == 0 {
 		return nil, fmt.Errorf("train: run %q has no test part to evaluate: it was trained on a split without Test; train on data.StratifiedSplit(d, seed, 0.7, 0.15, 0.15) (or another split with a test part), or call run.EvaluateOn(d) with data of your own", r.Name)
 	}
-	return r.evaluate(s.Test, fmt.Sprintf("its %d test examples", s.Test.Len()), opts)
+	return evaluatePredictor(r.Name, r, s.Test, fmt.Sprintf("its %d test examples", s.Test.Len()), opts)
 }
 
 // EvaluateOn is Evaluate on d instead of the run's own test part: the validation part when
@@ -55,18 +55,23 @@ func (r *Run) EvaluateOn(d *data.Dataset, opts ...eval.Option) (*Evaluation, err
 	if d.Task != r.Task {
 		return nil, fmt.Errorf("train: run %q has task %v, but %s is a %v data set; evaluate it with a run trained for that task", r.Name, r.Task, d.Name, d.Task)
 	}
-	return r.evaluate(d, fmt.Sprintf("the %d examples of %q", d.Len(), d.Name), opts)
+	return evaluatePredictor(r.Name, r, d, fmt.Sprintf("the %d examples of %q", d.Len(), d.Name), opts)
 }
 
-// evaluate predicts d and evaluates it as the task needs; what names the examples in errors.
-func (r *Run) evaluate(d *data.Dataset, what string, opts []eval.Option) (*Evaluation, error) {
-	pred, err := r.Predict(d)
+// evaluatePredictor has p (the run or ensemble called name) predict d and evaluates the predictions as
+// the task needs; what names the examples in errors.
+func evaluatePredictor(name string, p Predictor, d *data.Dataset, what string, opts []eval.Option) (*Evaluation, error) {
+	pred, err := p.Predict(d)
 	if err != nil {
 		return nil, err
 	}
+	who := fmt.Sprintf("run %q", name)
+	if _, ok := p.(*Ensemble); ok {
+		who = fmt.Sprintf("ensemble %q", name)
+	}
 	opts = append([]eval.Option{eval.WithCI()}, opts...)
-	e := &Evaluation{Run: r.Name, Task: r.Task, N: d.Len()}
-	switch r.Task {
+	e := &Evaluation{Run: name, Task: pred.Task, N: d.Len()}
+	switch pred.Task {
 	case data.Binary, data.MultiClass, data.Ordinal:
 		var classes []string // nil: eval names the classes "0", "1", ...
 		if len(d.Classes) > 0 {
@@ -77,7 +82,7 @@ func (r *Run) evaluate(d *data.Dataset, what string, opts []eval.Option) (*Evalu
 		e.MultiLabel, err = eval.ClassifyMultiLabel(d.TargetMatrix(), pred.Probs, d.Targets, opts...)
 	case data.Regression:
 		if d.NumTargets() != 1 {
-			return nil, fmt.Errorf("train: run %q predicts %d targets; Evaluate covers one regression target: evaluate each with eval.Regress on run.Predict(d).Column(k), or train on one target (data.Dataset.SelectTargets)", r.Name, d.NumTargets())
+			return nil, fmt.Errorf("train: %s predicts %d targets; Evaluate covers one regression target: evaluate each with eval.Regress on run.Predict(d).Column(k), or train on one target (data.Dataset.SelectTargets)", who, d.NumTargets())
 		}
 		truth := make([]float64, d.Len())
 		for i := range truth {
@@ -85,10 +90,10 @@ func (r *Run) evaluate(d *data.Dataset, what string, opts []eval.Option) (*Evalu
 		}
 		e.Regression, err = eval.Regress(truth, pred.Column(0), opts...)
 	default:
-		return nil, fmt.Errorf("train: run %q has task %v, which Evaluate does not know", r.Name, r.Task)
+		return nil, fmt.Errorf("train: %s has task %v, which Evaluate does not know", who, pred.Task)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluating run %q on %s: %w", r.Name, what, err)
+		return nil, fmt.Errorf("train: evaluating %s on %s: %w", who, what, err)
 	}
 	return e, nil
 }

@@ -5,6 +5,7 @@ package train_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/medgo-lab/medgo/mlkit/data"
 	"github.com/medgo-lab/medgo/mlkit/models"
@@ -104,4 +105,45 @@ func ExampleConfig_Augment() {
 	fmt.Printf("epochs: %d, augmentation: %+v\n", len(run.History.Epochs), *run.Settings.Augment)
 	// Output:
 	// epochs: 2, augmentation: {FlipHorizontal:false MaxShift:1 Scale:0 Noise:0}
+}
+
+// Average three networks that differ only in their seed, and evaluate the ensemble on the test
+// part they share.
+func ExampleAverage() {
+	dir, _ := os.MkdirTemp("", "runs")
+	defer os.RemoveAll(dir)
+	wdbc, err := data.LoadWDBC()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	split, err := data.StratifiedSplit(wdbc, 42, 0.7, 0.15, 0.15)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	split = data.FitStandardizer(split.Train).ApplySplit(split)
+	var names []string
+	for seed := int64(1); seed <= 3; seed++ {
+		name := fmt.Sprintf("wdbc-seed%d", seed)
+		if _, err := train.New(name, models.MLP(16).Done()).Seed(seed).Epochs(10).Dir(dir).Quiet().Done().Fit(split); err != nil {
+			fmt.Println(err)
+			return
+		}
+		names = append(names, filepath.Join(dir, name))
+	}
+	ens, err := train.OpenAverage(names...) // or train.Average(run1, run2, run3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ev, err := ens.Evaluate()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	auc, _ := ev.Metric("auc")
+	fmt.Printf("%d networks, %d test examples, AUC above 0.95: %v\n", len(ens.Runs), ev.N, auc > 0.95)
+	// Output:
+	// 3 networks, 85 test examples, AUC above 0.95: true
 }
