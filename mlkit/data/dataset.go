@@ -200,13 +200,15 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 }
 
 // Head returns the first n examples (or all, when there are fewer).
-func (d *Dataset) Head(n int) *Dataset {
-	n = min(n, d.Len())
-	idx := make([]int, n)
+func (d *Dataset) Head(n int) *Dataset { return d.Subset(firstIndices(n, d.Len())) }
+
+// firstIndices is 0, 1, ..., min(n, size)-1: the examples Head keeps.
+func firstIndices(n, size int) []int {
+	idx := make([]int, max(min(n, size), 0))
 	for i := range idx {
 		idx[i] = i
 	}
-	return d.Subset(idx)
+	return idx
 }
 
 // Validate checks that the Dataset is internally consistent and says what is wrong if not.

@@ -76,6 +76,10 @@ func (s *Sequences) Subset(idx []int) *Sequences {
 	return &out
 }
 
+// Head returns the first n sequences (all of them when there are fewer), copied: a smaller
+// training part for a quick run, as Dataset.Head does for examples.
+func (s *Sequences) Head(n int) *Sequences { return s.Subset(firstIndices(n, s.Len())) }
+
 // Validate checks that the set is consistent.
 func (s *Sequences) Validate() error {
 	name := s.Name

@@ -244,3 +244,28 @@ func TestVocabularyDecode(t *testing.T) {
 		t.Error("Token out of range")
 	}
 }
+
+func TestSequencesHead(t *testing.T) {
+	s := &Sequences{Name: "smiles", Task: MultiLabel, Targets: []string{"a", "b"},
+		Texts: []string{"C", "CC", "CCC"}, IDs: []string{"m1", "m2", "m3"}, Y: []float32{0, 1, 1, 0, 1, 1}}
+	for _, c := range []struct {
+		n     int
+		texts []string
+		y     []float32
+	}{
+		{2, []string{"C", "CC"}, []float32{0, 1, 1, 0}},
+		{5, []string{"C", "CC", "CCC"}, []float32{0, 1, 1, 0, 1, 1}},
+		{0, []string{}, []float32{}},
+		{-1, []string{}, []float32{}},
+	} {
+		h := s.Head(c.n)
+		if !slices.Equal(h.Texts, c.texts) || !slices.Equal(h.Y, c.y) || len(h.IDs) != len(c.texts) || h.Name != s.Name {
+			t.Errorf("Head(%d): texts %v, y %v, ids %v", c.n, h.Texts, h.Y, h.IDs)
+		}
+	}
+	h := s.Head(1)
+	h.Texts[0], h.Targets[0] = "N", "z"
+	if s.Texts[0] != "C" || s.Targets[0] != "a" {
+		t.Error("Head shares its texts or targets with the original")
+	}
+}
