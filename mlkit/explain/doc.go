@@ -64,7 +64,8 @@
 // MCDropout (Gal & Ghahramani, 2016) predicts T times with dropout on and batch normalization
 // in inference mode (models.Builder.BatchNormInference), from a seed, restoring the run's
 // random state afterwards; TestTimeAugmentation predicts once per augmentation (Identity,
-// FlipHorizontal, Shift, RandomAugment around data.Augment, or any function on a data set).
+// FlipHorizontal, Shift, RandomAugment around data.Augment, or any function on a data set),
+// with a run or an ensemble of runs (train.Average), whose mean it averages over the views.
 // Both give per-example mean probabilities, their standard deviation over passes (Spread:
 // that of the predicted class), the predictive entropy and its mutual-information part (the
 // disagreement between passes). A model without dropout gives zero spread under MCDropout.
