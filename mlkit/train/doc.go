@@ -4,13 +4,23 @@
 //
 // A run directory (runs/NAME by default) holds everything a later notebook cell needs:
 // the prepared splits, the model configuration, the best and latest checkpoints and the
-// per-epoch history. Because each GoNB cell is a new process, the evaluate cell reopens the
-// run instead of keeping variables alive:
+// per-epoch history. Because each GoNB cell is a new process, later cells reopen the run
+// instead of keeping variables alive. In a notebook, declare the run as a function: its first
+// call trains, and every later call with the same configuration reopens the finished run
+// without training (Fit compares the configuration and the data's fingerprint):
 //
 //	// cell: train
-//	run, err := train.New("wdbc-mlp", models.MLP(32).Done()).Epochs(40).Done().Fit(split)
+//	func mlpRun() *train.Run {
+//		return mlkit.Must(train.New("wdbc-mlp", models.MLP(32).Done()).Epochs(40).Done().Fit(prepare()))
+//	}
+//	%%
+//	display.Show(display.TrainingCurves(mlpRun().History.Curves()))
 //
 //	// cell: evaluate
+//	ev := mlkit.Must(mlpRun().Evaluate())
+//
+// Open reopens a run by name or directory when its configuration is not at hand:
+//
 //	run, err := train.Open("wdbc-mlp")
 //	pred, err := run.Predict(run.Split().Test)
 //
