@@ -60,20 +60,31 @@ func AugmentKind(d *Dataset) (string, error) {
 	return "", fmt.Errorf("%s: examples have shape %v; Augment needs images, [height, width, channels], or signals, [length, channels]", nameOf(d), d.Shape)
 }
 
+// CheckFor reports what keeps opt from transforming the examples of d: options that Check
+// refuses, a shape that AugmentKind refuses, or a flip of signals (which would reverse them in
+// time). Otherwise it returns the examples' kind, "image" or "signal". Augment calls it, and
+// train calls it before the first epoch.
+func (opt AugmentOptions) CheckFor(d *Dataset) (kind string, err error) {
+	if kind, err = AugmentKind(d); err != nil {
+		return "", err
+	}
+	if err := opt.Check(); err != nil {
+		return "", fmt.Errorf("%s: %w", nameOf(d), err)
+	}
+	if kind == "signal" && opt.FlipHorizontal {
+		return "", fmt.Errorf("%s: FlipHorizontal would reverse signals in time (shape %v); use MaxShift, Scale or Noise for signals", nameOf(d), d.Shape)
+	}
+	return kind, nil
+}
+
 // Augment returns a copy of d with each example randomly transformed as opt says, labels
 // unchanged; the draw is reproducible for a seed (use a different seed per epoch for
 // fresh variations). Examples must be images, Shape [height, width, channels], or
 // signals, Shape [length, channels] (see AugmentKind).
 func Augment(d *Dataset, opt AugmentOptions, seed int64) (*Dataset, error) {
-	kind, err := AugmentKind(d)
+	kind, err := opt.CheckFor(d)
 	if err != nil {
 		return nil, err
-	}
-	if err := opt.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", nameOf(d), err)
-	}
-	if kind == "signal" && opt.FlipHorizontal {
-		return nil, fmt.Errorf("%s: FlipHorizontal would reverse signals in time (shape %v); use MaxShift, Scale or Noise for signals", nameOf(d), d.Shape)
 	}
 	out := d.clone()
 	rng := newRand(seed)

@@ -370,7 +370,20 @@ func TestAugmentSignals(t *testing.T) {
 			if _, err := Augment(tc.d, tc.opt, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
+			if kind, err := tc.opt.CheckFor(tc.d); err == nil || kind != "" {
+				t.Errorf("CheckFor: kind %q, error %v; want the error Augment gives", kind, err)
+			}
 		})
+	}
+	img := &Dataset{Name: "img", Shape: []int{2, 2, 1}, X: make([]float32, 4), Y: []float32{0}}
+	for _, c := range []struct {
+		d    *Dataset
+		opt  AugmentOptions
+		kind string
+	}{{sig, AugmentOptions{MaxShift: 1}, "signal"}, {img, AugmentOptions{FlipHorizontal: true}, "image"}} {
+		if kind, err := c.opt.CheckFor(c.d); err != nil || kind != c.kind {
+			t.Errorf("CheckFor(%v) on shape %v: kind %q, error %v; want %q", c.opt, c.d.Shape, kind, err, c.kind)
+		}
 	}
 	if !slices.Equal(sig.X, []float32{1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6}) {
 		t.Error("Augment modified its input")

@@ -131,12 +131,12 @@ func TestAugmentRejectsBadInput(t *testing.T) {
 		opt   data.AugmentOptions
 		want  string
 	}{
-		{"features", synthetic(16, 1), data.AugmentOptions{MaxShift: 1}, "Augment transforms images and signals: synthetic: examples have shape [4]"},
+		{"features", synthetic(16, 1), data.AugmentOptions{MaxShift: 1}, "Augment cannot transform the training data: synthetic: examples have shape [4]"},
 		{"nothing chosen", blobImages(16, 1), data.AugmentOptions{}, "choose a transformation"},
 		{"negative shift", blobImages(16, 1), data.AugmentOptions{MaxShift: -1}, "MaxShift -1 must not be negative"},
 		{"scale of 1", blobImages(16, 1), data.AugmentOptions{Scale: 1}, "Scale 1 must be in [0, 1)"},
 		{"NaN noise", blobImages(16, 1), data.AugmentOptions{Noise: math.NaN()}, "Noise NaN must be a finite standard deviation"},
-		{"signals reversed in time", signals(16, 1), data.AugmentOptions{FlipHorizontal: true}, "would reverse the training signals"},
+		{"signals reversed in time", signals(16, 1), data.AugmentOptions{FlipHorizontal: true}, "FlipHorizontal would reverse signals in time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New("x", models.MLP(4).Done()).Augment(tc.opt).Dir(t.TempDir()).Quiet().Done().Fit(&data.Split{Train: tc.train})

@@ -711,12 +711,8 @@ func (t *Trainer) checkData(split *data.Split) error {
 		return fmt.Errorf("run %q: the training data has %d class(es); classification needs at least 2", name, tr.NumClasses())
 	}
 	if t.settings.Augment != nil {
-		kind, err := data.AugmentKind(tr)
-		if err != nil {
-			return fmt.Errorf("run %q: Augment transforms images and signals: %w; leave it out for this data", name, err)
-		}
-		if kind == "signal" && t.settings.Augment.FlipHorizontal {
-			return fmt.Errorf("run %q: Augment FlipHorizontal would reverse the training signals (shape %v) in time; use MaxShift, Scale or Noise for signals", name, tr.Shape)
+		if _, err := t.settings.Augment.CheckFor(tr); err != nil {
+			return fmt.Errorf("run %q: Augment cannot transform the training data: %w", name, err)
 		}
 	}
 	if len(t.settings.ClassWeights) > 0 && len(t.settings.ClassWeights) != tr.NumClasses() {
