@@ -68,6 +68,8 @@ func (r *Report) addTable(caption string, header []string, rows [][]string) {
 	r.blocks = append(r.blocks, block{table: &textout.Table{Header: header, Rows: rows, Right: textout.FirstLeft(len(header))}, caption: caption})
 }
 
+// addFigure draws f into the report. A figure that could not be made (display.Figure.Err)
+// is returned as the error, named.
 func (r *Report) addFigure(name string, f *display.Figure) error {
 	png, err := f.PNG()
 	if err != nil {
@@ -360,11 +362,7 @@ func (r *Report) modelSection(run *train.Run) error {
 		}
 	}
 	if len(h.Epochs) > 1 {
-		f := display.TrainingCurves(h.Curves())
-		if err := f.Err(); err != nil {
-			return fmt.Errorf("report: training curves: %w", err)
-		}
-		return r.addFigure("training-curves", f)
+		return r.addFigure("training-curves", display.TrainingCurves(h.Curves()))
 	}
 	return nil
 }
@@ -540,11 +538,7 @@ func (r *Report) subgroups(labels []int, rep *eval.Report, pred *train.Predictio
 	if !slices.Contains(sr.Metrics, metric) {
 		metric = sr.Metrics[0]
 	}
-	f := display.SubgroupForest(sr, metric)
-	if err := f.Err(); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	if err := r.addFigure("subgroups", f); err != nil {
+	if err := r.addFigure("subgroups", display.SubgroupForest(sr, metric)); err != nil {
 		return nil, err
 	}
 	var found []string
@@ -576,11 +570,7 @@ func (r *Report) decisionCurve(run *train.Run, labels []int, pred *train.Predict
 		rows = append(rows, []string{fmt.Sprintf("%g", pt), fmtMetric(model), fmtMetric(all), "0.000"})
 	}
 	r.addTable("", []string{"threshold probability", "model", "treat all", "treat none"}, rows)
-	f := display.DecisionCurve(dc)
-	if err := f.Err(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return r.addFigure("decision-curve", f)
+	return r.addFigure("decision-curve", display.DecisionCurve(dc))
 }
 
 func (r *Report) multiLabel(run *train.Run, test *data.Dataset, pred *train.Predictions) ([]string, error) {
@@ -621,11 +611,7 @@ func (r *Report) regression(run *train.Run, test *data.Dataset, pred *train.Pred
 	r.heading("## Test performance")
 	r.para(fmt.Sprintf("On the %d test examples, with bootstrap 95%% confidence intervals (1,000 resamples); errors are in the target's units.", rep.N))
 	r.addTable("", []string{"metric", "value", "95% CI"}, metricRows(rep.HeadlineKeys(), r.Headline, r.CI))
-	f := display.PredictedVsTrue(rep.Truth, rep.Pred)
-	if err := f.Err(); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	if err := r.addFigure("predicted-vs-true", f); err != nil {
+	if err := r.addFigure("predicted-vs-true", display.PredictedVsTrue(rep.Truth, rep.Pred)); err != nil {
 		return nil, err
 	}
 	return []string{"Prediction intervals are not given: the errors above are averages over the test part, not the uncertainty of one prediction."}, nil
